@@ -1,0 +1,3 @@
+from salesmind_desktop.cli import main
+
+raise SystemExit(main())

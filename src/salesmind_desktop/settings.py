@@ -1,0 +1,239 @@
+"""Typed settings: defaults < machine policy (IT) < user file < environment, with IT locks.
+
+The user file is `config_dir()/settings.toml`; the machine policy is a TOML file at
+`paths.machine_policy_file()` with the same sections plus an optional `[lock] keys = [...]`
+listing dotted keys (e.g. `"crm.database"`, `"privacy.keep_audio"`) the rep may not change: a
+locked key ignores the user file and environment, and `Settings.set()` refuses it.
+
+Environment overrides are `SALESMIND_<SECTION>_<KEY>` (e.g. `SALESMIND_ASR_MODEL=base`).
+Secrets never live here: the CRM password/URI with credentials is kept by `secrets.py` in the
+OS keychain.
+
+Each section is a small dataclass; the module that owns a feature owns its section's fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from salesmind_desktop import paths
+from salesmind_desktop.errors import ConfigError
+
+
+@dataclass
+class AudioSettings:
+    mic_device: str = ""  # "" = system default microphone
+    loopback_device: str = ""  # "" = monitor of the default output
+    swap_channels: bool = False  # for stereo files: left = customer, right = rep
+    block_ms: int = 32
+
+
+@dataclass
+class AsrSettings:
+    model: str = "tiny.en"  # tiny.en | base | a path to a CTranslate2 Whisper folder
+    device: str = "auto"  # auto | cpu | cuda
+    compute_type: str = "int8"
+    beam_size: int = 1
+    cpu_threads: int = 2
+
+
+@dataclass
+class VadSettings:
+    threshold: float = 0.5
+    min_silence_ms: int = 500
+    pre_roll_ms: int = 200
+    min_speech_ms: int = 250
+    max_utterance_s: float = 12.0
+
+
+@dataclass
+class EmotionSettings:
+    text_engine: str = "hybrid"  # hybrid | transformer | vader
+    voice: bool = True
+
+
+@dataclass
+class CoachingSettings:
+    amber_below: float = 4.5
+    red_below: float = 3.0
+    sustain_s: float = 5.0
+    cooldown_s: float = 45.0
+    max_cues_per_call: int = 8
+    playbook: str = ""  # "" = the shipped assets/playbook.toml
+    industry: str = "default"
+
+
+@dataclass
+class PrivacySettings:
+    keep_audio: bool = False
+    retention_days: int = 90
+    consent_required: bool = True
+    consent_script: str = "This call may be analysed on my computer to help me serve you better. Is that okay?"
+
+
+@dataclass
+class CrmSettings:
+    database: str = "salesmind"
+    approve_before_sync: bool = False
+    rep_id: str = ""
+    team: str = ""
+    tls: bool = True
+
+
+@dataclass
+class UiSettings:
+    badge_x: int = -1  # -1 = top-right corner of the primary screen
+    badge_y: int = -1
+    show_transcript: bool = False
+    auto_start: bool = False
+
+
+@dataclass
+class Settings:
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    asr: AsrSettings = field(default_factory=AsrSettings)
+    vad: VadSettings = field(default_factory=VadSettings)
+    emotion: EmotionSettings = field(default_factory=EmotionSettings)
+    coaching: CoachingSettings = field(default_factory=CoachingSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    crm: CrmSettings = field(default_factory=CrmSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    locked: frozenset[str] = frozenset()
+
+    def get(self, key: str) -> Any:
+        section, name = _split(key)
+        return getattr(getattr(self, section), name)
+
+    def set(self, key: str, value: Any) -> None:
+        """Change one setting (as the rep would); refuses keys locked by the machine policy."""
+        if key in self.locked:
+            raise ConfigError(f"'{key}' is set by your IT policy and cannot be changed here",
+                              f"ask IT to change it in {paths.machine_policy_file()}")
+        section, name = _split(key)
+        obj = getattr(self, section)
+        setattr(obj, name, _coerce(key, value, type(getattr(obj, name))))
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return {f.name: dataclasses.asdict(getattr(self, f.name)) for f in fields(self) if f.name != "locked"}
+
+
+def _sections() -> list[str]:
+    return [f.name for f in fields(Settings) if f.name != "locked"]
+
+
+def _split(key: str) -> tuple[str, str]:
+    section, _, name = key.partition(".")
+    if section not in _sections() or not name or not hasattr(getattr(Settings(), section), name):
+        raise ConfigError(f"unknown setting '{key}'", f"valid sections: {', '.join(_sections())}")
+    return section, name
+
+
+def _coerce(key: str, value: Any, kind: type) -> Any:
+    try:
+        if kind is bool and isinstance(value, str):
+            if value.lower() in ("1", "true", "yes", "on"):
+                return True
+            if value.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if kind is bool and not isinstance(value, bool):
+            raise ValueError(value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting '{key}' must be a {kind.__name__}, got {value!r}",
+                          "fix the value in the settings file or environment variable") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"settings file {path} is not valid TOML: {exc}",
+                          f"fix or delete {path} (defaults are used when it is absent)") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read settings file {path}: {exc}", "check the file's permissions") from None
+
+
+def _apply(settings: Settings, data: dict[str, Any], origin: Path | str, skip: frozenset[str]) -> None:
+    for section, values in data.items():
+        if section == "lock":
+            continue
+        if section not in _sections() or not isinstance(values, dict):
+            raise ConfigError(f"{origin}: unknown section [{section}]", f"valid sections: {', '.join(_sections())}")
+        for name, value in values.items():
+            key = f"{section}.{name}"
+            if key in skip:
+                continue
+            _split(key)  # validates the name
+            obj = getattr(settings, section)
+            setattr(obj, name, _coerce(key, value, type(getattr(obj, name))))
+
+
+def user_settings_file() -> Path:
+    return paths.config_dir() / "settings.toml"
+
+
+def load(user_file: Path | None = None, policy_file: Path | None = None,
+         environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from defaults, machine policy, the user file and the environment."""
+    user_file = user_file or user_settings_file()
+    policy_file = policy_file or paths.machine_policy_file()
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+
+    policy = _read_toml(policy_file)
+    lock = policy.get("lock", {}).get("keys", [])
+    if not isinstance(lock, list) or not all(isinstance(k, str) for k in lock):
+        raise ConfigError(f"{policy_file}: [lock] keys must be a list of dotted setting names",
+                          'e.g. keys = ["crm.database", "privacy.keep_audio"]')
+    for key in lock:
+        _split(key)
+    _apply(settings, policy, policy_file, frozenset())
+    settings.locked = frozenset(lock)
+
+    _apply(settings, _read_toml(user_file), user_file, settings.locked)
+
+    for section in _sections():
+        for name in dataclasses.asdict(getattr(settings, section)):
+            env_key = f"SALESMIND_{section}_{name}".upper()
+            key = f"{section}.{name}"
+            if env_key in environ and key not in settings.locked:
+                obj = getattr(settings, section)
+                setattr(obj, name, _coerce(key, environ[env_key], type(getattr(obj, name))))
+    return settings
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+    raise TypeError(f"cannot write {value!r} to TOML")
+
+
+def save(settings: Settings, user_file: Path | None = None) -> Path:
+    """Write the rep's settings (all but locked keys) atomically."""
+    user_file = user_file or user_settings_file()
+    lines: list[str] = []
+    for section, values in settings.to_dict().items():
+        lines.append(f"[{section}]")
+        for name, value in values.items():
+            if f"{section}.{name}" not in settings.locked:
+                lines.append(f"{name} = {_toml_value(value)}")
+        lines.append("")
+    user_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = user_file.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    os.replace(tmp, user_file)
+    return user_file
