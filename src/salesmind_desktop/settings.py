@@ -66,6 +66,21 @@ class CoachingSettings:
     max_cues_per_call: int = 8
     playbook: str = ""  # "" = the shipped assets/playbook.toml
     industry: str = "default"
+    # Rolling ESS and badge (see docs/coaching.md).
+    half_life_s: float = 30.0  # recency half-life of the rolling ESS, audio seconds
+    hysteresis: float = 0.5  # a badge recovers only above threshold + this margin
+    # Cue policy thresholds.
+    enabled: bool = True  # False = badge and summary only, no live cues
+    min_gap_s: float = 12.0  # minimum time between any two cues
+    snooze_s: float = 300.0  # how long "snooze" silences all cues
+    mute_after_dismissals: int = 3  # a cue type dismissed this often is muted for the call
+    hold_gap_s: float = 0.8  # deliver a held cue once the customer has been quiet this long
+    objection_min_confidence: float = 0.5
+    talk_share_max: float = 0.65  # rep share of speech over the talk window
+    talk_window_s: float = 120.0
+    monologue_s: float = 60.0
+    pace_wpm: float = 180.0
+    question_silence_s: float = 8.0  # customer silent this long after a rep question
 
 
 @dataclass
