@@ -1,0 +1,184 @@
+"""faster-whisper transcriber (the only module that imports faster_whisper).
+
+One `WhisperModel` serves both channels; calls are serialised by a lock (the pipeline has one ASR
+worker anyway). int8 on CPU; CUDA when available (`device="auto"`) or forced (`"cuda"`).
+
+Whisper invents text on silence and noise ("Thank you.", "you", repeated phrases). Each
+transcript passes guards and is returned with `rejected_reason` set (and no words) when it looks
+invented: segments Whisper itself flags as no-speech with a low log-probability, a high
+compression ratio, runs of repeated n-grams, more words than the audio can hold, and known
+phantom phrases on near-silent or low-confidence audio.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from salesmind_desktop.errors import ModelError
+from salesmind_desktop.events import Transcript, Utterance, Word
+
+PHANTOMS = frozenset({
+    "thank you", "thank you very much", "thanks", "thanks for watching", "thank you for watching",
+    "you", "bye", "okay", "oh", "so", "hmm", "uh", "um", "the end", "please subscribe",
+    "subscribe", "subtitles by the amaraorg community", "transcription by castingwords", "music",
+})
+QUIET_DBFS = -45.0  # below this RMS an utterance counts as near-silence
+MAX_WORDS_PER_S = 6.0
+NO_SPEECH = 0.6
+LOW_LOGPROB = -1.0
+VERY_LOW_LOGPROB = -1.6
+MAX_COMPRESSION = 2.4
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What the model returned for one utterance, before guards (times relative to its start)."""
+
+    text: str
+    words: tuple[Word, ...]
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+
+
+def resolve_device(device: str) -> str:
+    """auto -> cuda when CTranslate2 sees a CUDA device, else cpu."""
+    device = (device or "auto").lower()
+    if device not in ("auto", "cpu", "cuda"):
+        raise ModelError(f"unknown ASR device '{device}'", "use auto, cpu or cuda")
+    cuda = _cuda_devices()
+    if device == "cuda" and cuda == 0:
+        raise ModelError("ASR device 'cuda' was asked for but CTranslate2 sees no CUDA GPU",
+                         "install the NVIDIA driver + CUDA 12 / cuDNN 9 runtime, or use --device auto")
+    if device == "auto":
+        return "cuda" if cuda > 0 else "cpu"
+    return device
+
+
+def _cuda_devices() -> int:
+    try:
+        import ctranslate2
+
+        return int(ctranslate2.get_cuda_device_count())
+    except Exception:  # no CUDA runtime at all
+        return 0
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9' ]+", "", re.sub(r"\s+", " ", text.lower())).strip()
+
+
+def repeated_ngram(words: list[str], min_repeats: int = 4, max_n: int = 4) -> str | None:
+    """The first n-gram (n <= max_n) repeated back to back `min_repeats` times, if any."""
+    for n in range(1, max_n + 1):
+        for i in range(0, len(words) - n * min_repeats + 1):
+            gram = words[i:i + n]
+            if all(words[i + r * n:i + (r + 1) * n] == gram for r in range(1, min_repeats)):
+                return " ".join(gram)
+    return None
+
+
+def rms_dbfs(pcm: np.ndarray) -> float:
+    if len(pcm) == 0:
+        return -120.0
+    return float(20 * np.log10(np.sqrt(np.mean(np.square(pcm, dtype=np.float64))) + 1e-9))
+
+
+def guard(decoded: Decoded, pcm: np.ndarray, duration: float) -> str | None:
+    """Why this decoded text should be rejected as invented, or None to keep it."""
+    text = normalise(decoded.text)
+    if not text:
+        return "no speech recognised"
+    if decoded.no_speech_prob > NO_SPEECH and decoded.avg_logprob < LOW_LOGPROB:
+        return f"no-speech probability {decoded.no_speech_prob:.2f} with low confidence"
+    if decoded.avg_logprob < VERY_LOW_LOGPROB:
+        return f"very low confidence (avg log-prob {decoded.avg_logprob:.2f})"
+    if decoded.compression_ratio > MAX_COMPRESSION:
+        return f"repetitive text (compression ratio {decoded.compression_ratio:.1f})"
+    tokens = text.split()
+    if (rep := repeated_ngram(tokens)) is not None:
+        return f"repeated phrase '{rep}'"
+    if duration > 0 and len(tokens) > MAX_WORDS_PER_S * duration + 2:
+        return f"{len(tokens)} words in {duration:.1f} s of audio"
+    if text in PHANTOMS:
+        level = rms_dbfs(pcm)
+        mean_p = float(np.mean([w.probability for w in decoded.words])) if decoded.words else 0.0
+        if level < QUIET_DBFS or decoded.no_speech_prob > 0.3 or mean_p < 0.5:
+            return f"phantom phrase '{decoded.text.strip()}' on near-silence ({level:.0f} dBFS)"
+    return None
+
+
+class WhisperTranscriber:
+    """`Transcriber` on faster-whisper; the model loads on first use (or `load()`)."""
+
+    def __init__(self, model_dir: str | Path, device: str = "auto", compute_type: str = "int8",
+                 beam_size: int = 1, cpu_threads: int = 2, language: str = "en") -> None:
+        self.model_dir = Path(model_dir)
+        self.device = resolve_device(device)
+        self.compute_type = compute_type
+        if self.device == "cuda" and compute_type == "int8":
+            self.compute_type = "int8_float16"
+        self.beam_size = max(1, int(beam_size))
+        self.cpu_threads = max(0, int(cpu_threads))
+        self.language = language
+        self._model = None
+        self._lock = threading.Lock()
+
+    def load(self):
+        with self._lock:
+            if self._model is None:
+                try:
+                    from faster_whisper import WhisperModel
+
+                    self._model = WhisperModel(str(self.model_dir), device=self.device,
+                                               compute_type=self.compute_type, cpu_threads=self.cpu_threads,
+                                               local_files_only=True)
+                except Exception as exc:
+                    raise ModelError(f"cannot load the Whisper model in {self.model_dir} on {self.device}: {exc}",
+                                     "run `salesmind-desktop doctor`; reinstall the model package or "
+                                     "use --device cpu") from None
+            return self._model
+
+    def decode(self, pcm: np.ndarray) -> Decoded:
+        model = self.load()
+        with self._lock:
+            segments, _info = model.transcribe(
+                np.ascontiguousarray(pcm, dtype=np.float32), language=self.language, beam_size=self.beam_size,
+                best_of=1, temperature=0.0, condition_on_previous_text=False, word_timestamps=True,
+                vad_filter=False, compression_ratio_threshold=None, log_prob_threshold=None,
+                no_speech_threshold=None)
+            segments = list(segments)
+        words: list[Word] = []
+        texts, logprobs, weights, no_speech, ratios = [], [], [], [], []
+        for seg in segments:
+            texts.append(seg.text.strip())
+            n = max(1, len(seg.tokens))
+            logprobs.append(seg.avg_logprob * n)
+            weights.append(n)
+            no_speech.append(seg.no_speech_prob)
+            ratios.append(seg.compression_ratio)
+            for w in seg.words or ():
+                words.append(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)))
+        return Decoded(
+            text=" ".join(t for t in texts if t),
+            words=tuple(w for w in words if w.text),
+            avg_logprob=sum(logprobs) / sum(weights) if weights else 0.0,
+            no_speech_prob=max(no_speech) if no_speech else 1.0,
+            compression_ratio=max(ratios) if ratios else 0.0,
+        )
+
+    def transcribe(self, utterance: Utterance) -> Transcript:
+        decoded = self.decode(utterance.pcm)
+        reason = guard(decoded, utterance.pcm, utterance.duration)
+        words = () if reason else tuple(
+            Word(w.text, round(utterance.start + w.start, 3), round(utterance.start + w.end, 3), w.probability)
+            for w in decoded.words)
+        return Transcript(
+            utterance_id=utterance.id, channel=utterance.channel, start=utterance.start, end=utterance.end,
+            text="" if reason else decoded.text, words=words, avg_logprob=decoded.avg_logprob,
+            no_speech_prob=decoded.no_speech_prob, rejected_reason=reason)

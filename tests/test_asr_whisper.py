@@ -1,0 +1,89 @@
+"""Whisper transcriber: real tiny.en on rendered speech, hallucination guards, device choice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile
+from fixtures_core import shared_transcriber, wer
+
+from salesmind_desktop.asr import whisper
+from salesmind_desktop.asr.whisper import Decoded, guard, repeated_ngram, resolve_device
+from salesmind_desktop.errors import ModelError
+from salesmind_desktop.events import Utterance, Word
+
+
+def _decoded(text, logprob=-0.3, no_speech=0.05, ratio=1.2, p=0.9):
+    words = tuple(Word(w, 0.1 * i, 0.1 * i + 0.1, p) for i, w in enumerate(text.split()))
+    return Decoded(text, words, logprob, no_speech, ratio)
+
+
+LOUD = (0.3 * np.sin(np.arange(16000) / 5)).astype(np.float32)
+QUIET = np.random.default_rng(0).normal(0, 0.001, 16000).astype(np.float32)
+
+
+def test_guards():
+    assert guard(_decoded("I would like a lower price please"), LOUD, 2.0) is None
+    assert guard(_decoded("Thank you."), LOUD, 1.0) is None  # a real "thank you" stays
+    assert "phantom" in guard(_decoded("Thank you."), QUIET, 1.0)
+    assert "phantom" in guard(_decoded("Thank you.", p=0.3), LOUD, 1.0)
+    assert "no speech" in guard(_decoded(""), LOUD, 1.0)
+    assert "no-speech" in guard(_decoded("hello there", logprob=-1.2, no_speech=0.8), LOUD, 1.0)
+    assert "compression" in guard(_decoded("la la la", ratio=3.0), LOUD, 1.0)
+    assert "repeated" in guard(_decoded("we can we can we can we can do it"), LOUD, 5.0)
+    assert "words in" in guard(_decoded(" ".join(f"w{i}" for i in range(14))), LOUD, 1.0)
+    assert "confidence" in guard(_decoded("something", logprob=-2.0), LOUD, 1.0)
+
+
+def test_repeated_ngram():
+    assert repeated_ngram("a b c a b c a b c a b c".split()) == "a b c"
+    assert repeated_ngram("yes yes yes".split()) is None
+    assert repeated_ngram("one two three four".split()) is None
+
+
+def test_device_choice(monkeypatch):
+    monkeypatch.setattr(whisper, "_cuda_devices", lambda: 0)
+    assert resolve_device("auto") == "cpu"
+    assert resolve_device("cpu") == "cpu"
+    with pytest.raises(ModelError, match="no CUDA"):
+        resolve_device("cuda")
+    with pytest.raises(ModelError, match="unknown"):
+        resolve_device("tpu")
+    monkeypatch.setattr(whisper, "_cuda_devices", lambda: 1)
+    assert resolve_device("auto") == "cuda"
+    t = whisper.WhisperTranscriber("/nonexistent", device="auto")
+    assert t.compute_type == "int8_float16"
+
+
+def test_missing_model_dir_is_a_model_error(tmp_path):
+    t = whisper.WhisperTranscriber(tmp_path, device="cpu")
+    with pytest.raises(ModelError, match="cannot load"):
+        t.load()
+
+
+@pytest.mark.slow
+def test_real_tiny_en_on_rendered_customer_turns(render_call):
+    wav, truth = render_call("d4_late_spike")
+    data, _ = soundfile.read(str(wav), dtype="float32")
+    asr = shared_transcriber()
+    refs, hyps = [], []
+    for i, turn in enumerate(t for t in truth["turns"] if t["speaker"] == "customer"):
+        a, b = int((turn["start"] - 0.2) * 16000), int((turn["end"] + 0.2) * 16000)
+        utt = Utterance(i, "customer", a / 16000, b / 16000, data[a:b, 1])
+        tr = asr.transcribe(utt)
+        assert tr.rejected_reason is None, (turn["text"], tr.rejected_reason)
+        assert tr.words and all(utt.start - 0.01 <= w.start <= w.end <= utt.end + 0.01 for w in tr.words)
+        assert abs(tr.words[0].start - turn["start"]) < 0.5  # word times are call time
+        refs.append(turn["text"])
+        hyps.append(tr.text)
+    assert wer(" ".join(refs), " ".join(hyps)) <= 0.15
+
+
+@pytest.mark.slow
+def test_real_model_on_silence_and_noise_invents_nothing():
+    asr = shared_transcriber()
+    rng = np.random.default_rng(1)
+    for pcm in (np.zeros(32000, np.float32), rng.normal(0, 0.003, 48000).astype(np.float32),
+                rng.normal(0, 0.2, 32000).astype(np.float32)):
+        tr = asr.transcribe(Utterance(1, "customer", 5.0, 5.0 + len(pcm) / 16000, pcm))
+        assert tr.text == "" and tr.rejected_reason and tr.words == ()
