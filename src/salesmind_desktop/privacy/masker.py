@@ -151,7 +151,7 @@ def mask(text: str) -> str:
 STRUCTURAL_KEYS = frozenset({
     "call_id", "customer_id", "rep_id", "team", "schema_version", "type", "kind", "channel",
     "sentiment", "emotion", "objection", "state", "badge", "source", "started_at", "ended_at",
-    "created_at", "id", "action", "language", "model",
+    "created_at", "id", "action", "language", "model", "day", "rep_day", "team_day", "synced_at",
 })
 
 
