@@ -1,0 +1,211 @@
+"""The desktop app's wiring: bridge → widgets, widgets → controller. No analysis here.
+
+`DesktopApp` owns the badge, toasts, live transcript, tray, and opens the summary, history and
+settings windows. Everything it shows arrives as a core event through `EventBridge`; everything
+the rep does goes back through `CallController`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from salesmind_desktop import settings as settings_mod
+from salesmind_desktop.errors import SalesMindError
+from salesmind_desktop.ui.archive import JsonArchive
+from salesmind_desktop.ui.badge import Badge
+from salesmind_desktop.ui.bridge import EventBridge
+from salesmind_desktop.ui.consent import consent_gate
+from salesmind_desktop.ui.controller import LOADING, CallController, SessionFactory
+from salesmind_desktop.ui.toast import ToastStack
+from salesmind_desktop.ui.transcript import TranscriptPanel
+from salesmind_desktop.ui.tray import Tray
+
+log = logging.getLogger(__name__)
+HOTKEY = "Ctrl+Shift+L"
+PROBLEM_STATES = ("paused", "overflow", "muted", "error")
+
+
+def crm_hooks(settings) -> tuple[Any, Any]:
+    """(preview, approve) from `salesmind_desktop.crm.ui_hooks(settings)` when the CRM provides it."""
+    try:
+        crm = importlib.import_module("salesmind_desktop.crm")
+        hooks = getattr(crm, "ui_hooks", None)
+        return hooks(settings) if hooks is not None else (None, None)
+    except SalesMindError as exc:
+        log.warning("CRM sync unavailable: %s", exc)
+    except ImportError as exc:
+        log.warning("CRM sync unavailable: %s", exc)
+    return None, None
+
+
+class DesktopApp(QObject):
+    def __init__(self, settings, session_factory: SessionFactory | None = None, consent=None,
+                 archive=None, crm=None, save_settings: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self._save_settings = save_settings
+        self.archive = archive or JsonArchive()
+        self._crm = crm
+        self.bridge = EventBridge(self)
+        self.badge = Badge()
+        self.controller = CallController(self.bridge.listener,
+                                         consent if consent is not None else consent_gate(settings.privacy, None),
+                                         self)
+        if session_factory is None:
+            from salesmind_desktop.ui.sessions import live_session
+
+            session_factory = live_session(settings)
+        self.controller.default_factory = session_factory
+        self.toasts = ToastStack(self.badge)
+        self.transcript = TranscriptPanel()
+        self.tray = Tray(self)
+        self.summary_windows: list[Any] = []
+        self.history_window = None
+        self.settings_dialog = None
+        self.last_error: tuple[str, str] | None = None
+        self._wire()
+        self.badge.place(settings.ui.badge_x, settings.ui.badge_y)
+        self.badge.set_menu(self.tray.menu)
+        self.shortcut = QShortcut(QKeySequence(HOTKEY), self.badge)
+        self.shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.shortcut.activated.connect(self.controller.toggle)
+
+    def _wire(self) -> None:
+        b, c = self.bridge, self.controller
+        b.ess.connect(self.badge.on_ess)
+        b.ess.connect(lambda u: self.tray.set_badge(u.badge))
+        b.cue.connect(self.toasts.show_cue)
+        b.utterance.connect(self.transcript.on_utterance)
+        b.audio_time.connect(self.badge.set_time)
+        b.source_status.connect(self._on_source_status)
+        self.toasts.feedback.connect(c.feedback)
+        c.state_changed.connect(self._on_state)
+        c.progress.connect(self._on_progress)
+        c.error.connect(self._on_error)
+        c.summary_ready.connect(self.on_summary)
+        self.badge.toggle_call.connect(c.toggle)
+        self.badge.toggle_transcript.connect(self.toggle_transcript)
+        self.badge.moved.connect(self._remember_position)
+        self.tray.toggle_call.connect(c.toggle)
+        self.tray.show_badge.connect(self.badge.show)
+        self.tray.toggle_transcript.connect(self.toggle_transcript)
+        self.tray.show_history.connect(self.show_history)
+        self.tray.show_settings.connect(self.show_settings)
+        self.tray.quit.connect(self.quit)
+
+    def show(self) -> None:
+        self.badge.show()
+        self.tray.show()
+        if self.settings.ui.show_transcript:
+            self.toggle_transcript(True)
+
+    # ------------------------------------------------------------------------- handlers
+
+    def _on_state(self, state: str) -> None:
+        if state == LOADING:  # a new call starts with a clean slate
+            self.bridge.reset()
+            self.badge.reset()
+            self.toasts.clear()
+            self.transcript.clear()
+        self.badge.set_call_state(state)
+        self.tray.set_call_state(state)
+
+    def _on_progress(self, text: str) -> None:
+        if self.controller.state in (LOADING, "stopping"):
+            self.badge.set_status_text(text)
+        self.badge.status.setToolTip(text)
+
+    def _on_source_status(self, status) -> None:
+        if status.state in PROBLEM_STATES:
+            self.badge.set_status_text(f"⚠ {status.message}")
+            if self.tray.icon.isVisible():
+                self.tray.icon.showMessage("SalesMind", status.message)
+        elif status.state in ("running", "recovered") and self.controller.state == "listening":
+            self.badge.set_call_state("listening")
+
+    def _on_error(self, message: str, fix: str) -> None:
+        self.last_error = (message, fix)
+        box = QMessageBox(QMessageBox.Icon.Warning, "SalesMind — problem", message,
+                          QMessageBox.StandardButton.Ok)
+        box.setInformativeText(f"Fix: {fix}" if fix else "")
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()  # never exec(): the GUI must keep running
+
+    def on_summary(self, summary: Any) -> None:
+        """A call ended: keep the summary, then open its window."""
+        from salesmind_desktop.ui.summary_model import summary_dict
+
+        data = summary_dict(summary)
+        try:
+            self.archive.save(data)
+        except OSError as exc:
+            self._on_error(f"could not save the call summary: {exc}", "check free disk space; "
+                           "export it from the summary window")
+        self.open_summary(summary)
+
+    def open_summary(self, summary: Any):
+        from salesmind_desktop.ui.summary_window import SummaryWindow
+
+        preview, approve = self._crm if self._crm is not None else crm_hooks(self.settings)
+        c = self.settings.coaching
+        window = SummaryWindow(summary, preview, approve, thresholds=(c.amber_below, c.red_below))
+        window.saved.connect(self.archive.save)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda *_: self.summary_windows.remove(window)
+                                 if window in self.summary_windows else None)
+        self.summary_windows.append(window)
+        window.show()
+        return window
+
+    def toggle_transcript(self, visible: bool | None = None) -> None:
+        visible = (not self.transcript.isVisible()) if visible is None else visible
+        if visible:
+            geo = self.badge.frameGeometry()
+            self.transcript.move(QPoint(geo.right() - self.transcript.width(), geo.bottom() + 6))
+            self.transcript.show()
+        else:
+            self.transcript.hide()
+        self._set_ui("ui.show_transcript", visible)
+
+    def show_history(self) -> None:
+        from salesmind_desktop.ui.history import HistoryWindow
+
+        if self.history_window is None:
+            self.history_window = HistoryWindow(self.archive)
+            self.history_window.open_summary.connect(self.open_summary)
+        self.history_window.refresh()
+        self.history_window.show()
+        self.history_window.raise_()
+
+    def show_settings(self) -> None:
+        from salesmind_desktop.ui.settings_dialog import SettingsDialog
+
+        self.settings_dialog = SettingsDialog(self.settings)
+        self.settings_dialog.open()
+
+    def _remember_position(self, pos: QPoint) -> None:
+        self._set_ui("ui.badge_x", pos.x())
+        self._set_ui("ui.badge_y", pos.y())
+
+    def _set_ui(self, key: str, value: Any) -> None:
+        if key in self.settings.locked or self.settings.get(key) == value:
+            return
+        self.settings.set(key, value)
+        if self._save_settings:
+            try:
+                settings_mod.save(self.settings)
+            except (OSError, SalesMindError) as exc:
+                log.warning("could not save window settings: %s", exc)
+
+    def quit(self) -> None:
+        if self.controller.is_active():
+            self.controller.stop()
+            self.controller.wait(15_000)
+        QApplication.quit()

@@ -1,0 +1,202 @@
+"""Settings dialog: one tab per settings section, a widget per field, IT-locked keys read-only.
+
+Fields are generated from the typed settings dataclasses (bool → checkbox, int/float → spin box,
+str → text or a choice list), so a new setting shows up without UI work. The CRM secret is never
+written to the settings file: it goes to the OS keychain through `salesmind_desktop.secrets`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salesmind_desktop import settings as settings_mod
+from salesmind_desktop.errors import SalesMindError
+
+TABS = (("audio", "Devices"), ("asr", "Speech model"), ("emotion", "Emotion"), ("vad", "Voice detection"),
+        ("coaching", "Coaching"), ("privacy", "Privacy"), ("crm", "CRM"), ("ui", "Window"))
+CHOICES = {"asr.model": ["tiny.en", "base"], "asr.device": ["auto", "cpu", "cuda"],
+           "asr.compute_type": ["int8", "int8_float16", "float16", "float32"],
+           "emotion.text_engine": ["hybrid", "transformer", "vader"]}
+DEVICE_KEYS = {"audio.mic_device": "input", "audio.loopback_device": "input"}
+LABELS = {"asr.model": "Model (tiny.en fast, base more accurate)", "asr.device": "Run on (CPU/GPU)",
+          "coaching.amber_below": "Amber below ESS", "coaching.red_below": "Red below ESS",
+          "privacy.consent_script": "Consent script", "coaching.playbook": "Playbook file"}
+
+
+def list_devices() -> list[str]:
+    """Names of the audio input devices (mics and monitors); empty when none can be listed."""
+    try:
+        import sounddevice as sd
+
+        return [d["name"] for d in sd.query_devices() if d.get("max_input_channels", 0) > 0]
+    except Exception:  # no PortAudio / no devices: the rep can still type a name
+        return []
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings, parent: QWidget | None = None, devices=list_devices) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self._devices = devices
+        self.setWindowTitle("SalesMind — settings")
+        self.resize(560, 520)
+        self.editors: dict[str, QWidget] = {}
+        self.tabs = QTabWidget()
+        for section, title in TABS:
+            self.tabs.addTab(self._section_tab(section), title)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.apply_and_close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+
+    # ----------------------------------------------------------------------- building
+
+    def _section_tab(self, section: str) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        obj = getattr(self.settings, section)
+        for f in dataclasses.fields(obj):
+            key = f"{section}.{f.name}"
+            editor = self._editor(key, getattr(obj, f.name))
+            if key in self.settings.locked:
+                editor.setEnabled(False)
+                editor.setToolTip("Set by your IT policy")
+            self.editors[key] = editor
+            row = editor
+            if key == "coaching.playbook":
+                row = self._with_button(editor, "Browse…", lambda e=editor: self._browse(e))
+            elif key in DEVICE_KEYS:
+                row = self._with_button(editor, "Refresh", lambda e=editor: self._fill_devices(e))
+            form.addRow(LABELS.get(key, f.name.replace("_", " ").capitalize()), row)
+        if section == "crm":
+            self.crm_secret = QLineEdit()
+            self.crm_secret.setEchoMode(QLineEdit.EchoMode.Password)
+            self.crm_secret.setPlaceholderText("mongodb://user:password@host/ (kept in the OS keychain)")
+            self.crm_secret.setEnabled(self._secrets() is not None)
+            if self._secrets() is None:
+                self.crm_secret.setToolTip("The keychain module is not available in this build")
+            form.addRow("Connection string", self.crm_secret)
+        return page
+
+    def _editor(self, key: str, value: Any) -> QWidget:
+        if isinstance(value, bool):
+            box = QCheckBox()
+            box.setChecked(value)
+            return box
+        if isinstance(value, int):
+            spin = QSpinBox()
+            spin.setRange(-100_000, 100_000)
+            spin.setValue(value)
+            return spin
+        if isinstance(value, float):
+            dspin = QDoubleSpinBox()
+            dspin.setRange(-1e6, 1e6)
+            dspin.setDecimals(2)
+            dspin.setValue(value)
+            return dspin
+        if key == "privacy.consent_script":
+            text = QPlainTextEdit(value)
+            text.setFixedHeight(70)
+            return text
+        if key in CHOICES or key in DEVICE_KEYS:
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItems(CHOICES.get(key, []))
+            combo.setCurrentText(value)
+            return combo
+        return QLineEdit(str(value))
+
+    def _with_button(self, editor: QWidget, text: str, slot) -> QWidget:
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(editor, 1)
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        button.setEnabled(editor.isEnabled())
+        lay.addWidget(button)
+        return row
+
+    def _browse(self, editor: QLineEdit) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "SalesMind — choose a playbook", "", "Playbook (*.toml)")
+        if name:
+            editor.setText(name)
+
+    def _fill_devices(self, combo: QComboBox) -> None:
+        current = combo.currentText()
+        combo.clear()
+        combo.addItems([""] + self._devices())
+        combo.setCurrentText(current)
+
+    @staticmethod
+    def _secrets():
+        try:
+            return importlib.import_module("salesmind_desktop.secrets")
+        except ModuleNotFoundError:
+            return None
+
+    # -------------------------------------------------------------------------- saving
+
+    def value(self, key: str) -> Any:
+        editor = self.editors[key]
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        if isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+            return editor.value()
+        if isinstance(editor, QPlainTextEdit):
+            return editor.toPlainText()
+        if isinstance(editor, QComboBox):
+            return editor.currentText().strip()
+        return editor.text().strip()
+
+    def apply(self) -> bool:
+        """Write changed values into the settings and save them; False (with a message) on error."""
+        try:
+            for key in self.editors:
+                if key not in self.settings.locked and self.value(key) != self.settings.get(key):
+                    self.settings.set(key, self.value(key))
+            secret = self.crm_secret.text().strip()
+            if secret:
+                store = self._secrets()
+                setter = getattr(store, "set_crm_uri", None) or getattr(store, "store_uri", None)
+                if setter is None:
+                    raise SalesMindError("this build cannot store the CRM connection in the keychain",
+                                         "use `salesmind-desktop crm connect URI` instead")
+                setter(secret)
+                self.crm_secret.clear()
+            settings_mod.save(self.settings)
+        except SalesMindError as exc:
+            self.status.setText(f"<b>Not saved:</b> {exc.message}<br>Fix: {exc.fix}")
+            return False
+        self.status.setText("Saved")
+        return True
+
+    def apply_and_close(self) -> None:
+        if self.apply():
+            self.accept()
