@@ -3,7 +3,7 @@
 Collections (database `CrmSettings.database`):
 
 * `customers`     `_id` = CRM customer id; `name`, `company`, `email`, `phone`, `industry`,
-                  `deal_stage`, `last_call_at`, `calls`. Indexes: email, phone.
+                  `deal_stage`, `last_call_at`, `phone_tail`. Indexes: email, phone_tail.
 * `interactions`  one document per call (`crm.models.build_interaction`). Indexes: unique `call_id`;
                   `(customer_id, started_at desc)`; `(rep_day)`; `(team_day)`.
 * `reps`          `_id` = rep id; `team`, `last_sync_at`.
@@ -81,7 +81,7 @@ class CrmRepository:
         self.interactions.create_index([("rep_day", ASCENDING)], name="rep_day")
         self.interactions.create_index([("team_day", ASCENDING)], name="team_day")
         self.customers.create_index([("email", ASCENDING)], name="email")
-        self.customers.create_index([("phone", ASCENDING)], name="phone")
+        self.customers.create_index([("phone_tail", ASCENDING)], name="phone_tail")
         self._indexed = True
 
     # ---------------------------------------------------------------------------- writes
@@ -123,6 +123,7 @@ class CrmRepository:
 
     def upsert_customer(self, customer: dict[str, Any]) -> None:
         validate_customer(customer)
+        self.ensure_indexes()
         fields = {k: v for k, v in normalise_customer(customer).items() if k != "_id"}
         self.customers.update_one({"_id": customer["_id"]}, {"$set": fields}, upsert=True)
 
@@ -137,7 +138,8 @@ class CrmRepository:
         if doc is None:
             digits = "".join(ch for ch in ref if ch.isdigit())
             if len(digits) >= 6:
-                doc = self.customers.find_one({"phone_digits": digits}) or self.customers.find_one({"phone": ref})
+                # the last 9 digits: "+1 (312) 555-0147" and "312 555 0147" are the same phone
+                doc = self.customers.find_one({"phone_tail": digits[-9:]}) or self.customers.find_one({"phone": ref})
         return doc
 
     def interactions_for(self, customer_id: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -153,10 +155,10 @@ class CrmRepository:
 
 
 def normalise_customer(customer: dict[str, Any]) -> dict[str, Any]:
-    """Lower-case e-mail and a digits-only phone copy, so lookups by what the rep types match."""
+    """Lower-case e-mail and the phone's last 9 digits, so lookups by what the rep types match."""
     out = dict(customer)
     if isinstance(out.get("email"), str):
         out["email"] = out["email"].strip().lower()
     if isinstance(out.get("phone"), str):
-        out["phone_digits"] = "".join(ch for ch in out["phone"] if ch.isdigit())
+        out["phone_tail"] = "".join(ch for ch in out["phone"] if ch.isdigit())[-9:]
     return out
