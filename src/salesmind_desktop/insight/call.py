@@ -175,7 +175,7 @@ class CallInsight:
 
     def _deliver(self, c: Candidate, at: float) -> Cue:
         rendered = self.playbook.render(c.type, c.facts, self.settings.industry, self.context)
-        cue = Cue(t=round(at, 3), type=c.type, text=rendered.text, reason=c.reason,
+        cue = Cue(t=at, type=c.type, text=rendered.text, reason=c.reason,
                   suggestion=rendered.suggestion, evidence=c.evidence, id=len(self.cues) + 1)
         self.throttle.record(c.type, at)
         self.cues.append(cue)
