@@ -32,3 +32,77 @@ def build_fusion(settings: Settings):
     from salesmind_desktop.emotion.fusion import LateFusion
 
     return LateFusion()
+
+
+# ------------------------------------------------------------------ streaming core (issue 2)
+
+
+def build_vad(settings: Settings):
+    """Silero VAD (one ONNX session shared by both channels)."""
+    from salesmind_desktop import modelstore
+    from salesmind_desktop.audio.vad import SileroVad
+
+    return SileroVad(modelstore.vad_model().path)
+
+
+def build_transcriber(settings: Settings):
+    """faster-whisper per `settings.asr` (model tiny.en | base | folder; device auto | cpu | cuda)."""
+    from salesmind_desktop import modelstore
+    from salesmind_desktop.asr.whisper import WhisperTranscriber
+
+    info = modelstore.asr_model(settings.asr.model)
+    return WhisperTranscriber(info.path, device=settings.asr.device, compute_type=settings.asr.compute_type,
+                              beam_size=settings.asr.beam_size, cpu_threads=settings.asr.cpu_threads)
+
+
+def build_pipeline(settings: Settings, *, transcriber=None, vad=None, context=None, frame_gate=None):
+    """A ready `CallPipeline`; pass a loaded `transcriber`/`vad` to share them across calls."""
+    from salesmind_desktop.pipeline import CallPipeline, Engines
+
+    engines = Engines(text=build_text_engine(settings), tagger=build_objection_tagger(settings),
+                      fusion=build_fusion(settings), voice=build_voice_engine(settings))
+    make_insight = globals().get("build_insight")
+
+    def insight_factory():
+        if make_insight is not None:
+            return make_insight(settings, context=context)
+        from salesmind_desktop.insight.call import CallInsight
+
+        return CallInsight(settings.coaching, context=context)
+
+    return CallPipeline(vad=vad or build_vad(settings), transcriber=transcriber or build_transcriber(settings),
+                        engines=engines, insight_factory=insight_factory, vad_settings=settings.vad,
+                        frame_gate=frame_gate)
+
+
+# ------------------------------------------------------------------ live capture (issue 5)
+
+
+def build_capture_backend(settings: Settings):
+    """The capture backend for this OS (PulseAudio/PipeWire, WASAPI loopback, macOS virtual device)."""
+    from salesmind_desktop.audio.loopback import select_backend
+
+    return select_backend()
+
+
+def build_live_source(settings: Settings, *, mic: str | None = None, loopback: str | None = None,
+                      duration_s: float | None = None, backend=None):
+    """Mic (rep) + loopback (customer) `DeviceSource`; `mic`/`loopback` override the settings."""
+    from salesmind_desktop.audio.devices import choose_pair
+    from salesmind_desktop.audio.live import DeviceSource
+
+    backend = backend or build_capture_backend(settings)
+    a = settings.audio
+    rep, customer = choose_pair(a.mic_device if mic is None else mic,
+                                a.loopback_device if loopback is None else loopback, backend)
+    return DeviceSource(rep, customer, backend, block_ms=a.block_ms, fallback_after_s=a.device_fallback_s,
+                        mute_after_s=a.mute_after_s, duration_s=duration_s)
+
+
+def build_bleed_guard(settings: Settings):
+    """The echo/bleed guard for live calls, or None when `audio.bleed_guard` is off."""
+    if not settings.audio.bleed_guard:
+        return None
+    from salesmind_desktop.audio.bleed import BleedGuard
+
+    return BleedGuard(threshold=settings.audio.bleed_threshold)
