@@ -97,7 +97,9 @@ class CrmSettings:
     approve_before_sync: bool = False
     rep_id: str = ""
     team: str = ""
-    tls: bool = True
+    tls: bool = True  # ignored for 127.0.0.1/localhost; a tls=/ssl= option in the URI wins
+    tls_ca_file: str = ""  # "" = the system CA store
+    sync_interval_s: float = 30.0  # background sync period (failures retry sooner, with backoff)
 
 
 @dataclass
