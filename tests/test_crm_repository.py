@@ -106,3 +106,26 @@ def test_negative_rate_rollup_alerts_over_threshold(repo):
     assert [a["key"] for a in alerts] == ["rep-a"] and alerts[0]["rate"] == 0.4
     team = analytics.negative_rate_rollup(repo, days=2, threshold=0.25, by="team", record_alerts=False)
     assert [(r.key, r.calls, r.negative, r.alert) for r in team] == [("east", 20, 6, True)]
+
+
+def test_tls_follows_the_setting_except_on_loopback():
+    from salesmind_desktop.crm.mongo import make_client
+
+    remote = make_client("mongodb://crm.example.com:27017", tls=True, timeout_ms=100)
+    local = make_client("mongodb://127.0.0.1:27017", tls=True, timeout_ms=100)
+    explicit = make_client("mongodb://crm.example.com:27017/?tls=false", tls=True, timeout_ms=100)
+    try:
+        assert remote.options._options["tls"] is True
+        assert local.options._options["tls"] is False
+        assert explicit.options._options["tls"] is False  # the URI wins
+    finally:
+        for c in (remote, local, explicit):
+            c.close()
+
+
+def test_bad_uri_is_a_crm_error():
+    from salesmind_desktop.crm.mongo import make_client
+
+    with pytest.raises(CrmError) as err:
+        make_client("http://example.com")
+    assert "mongodb://" in err.value.fix

@@ -84,11 +84,12 @@ def _connect(args: argparse.Namespace) -> int:
     from pymongo.errors import PyMongoError
 
     from salesmind_desktop import settings as settings_mod
-    from salesmind_desktop.crm.mongo import CrmRepository
+    from salesmind_desktop.crm.mongo import CrmRepository, make_client
     from salesmind_desktop.secrets import redact, store_crm_uri
 
     settings = settings_mod.load()
-    repo = CrmRepository.connect(args.uri, settings.crm.database, tls=settings.crm.tls, timeout_ms=args.timeout_ms)
+    repo = CrmRepository(make_client(args.uri, tls=settings.crm.tls, timeout_ms=args.timeout_ms,
+                                     tls_ca_file=settings.crm.tls_ca_file or None), settings.crm.database)
     try:
         repo.ping()
         repo.ensure_indexes()

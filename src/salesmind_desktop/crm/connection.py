@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from salesmind_desktop.crm.mongo import CrmRepository
+from salesmind_desktop.crm.mongo import CrmRepository, make_client
 from salesmind_desktop.crm.sync import SyncWorker
 from salesmind_desktop.errors import CrmError
 from salesmind_desktop.settings import Settings
@@ -19,9 +19,21 @@ def require_uri() -> str:
 
 
 def open_repository(settings: Settings, timeout_ms: int = 5000) -> CrmRepository:
-    return CrmRepository.connect(require_uri(), settings.crm.database, tls=settings.crm.tls, timeout_ms=timeout_ms)
+    client = make_client(require_uri(), tls=settings.crm.tls, timeout_ms=timeout_ms,
+                         tls_ca_file=settings.crm.tls_ca_file or None)
+    return CrmRepository(client, settings.crm.database)
 
 
 def make_worker(settings: Settings, store: LocalStore | None = None, **kwargs) -> SyncWorker:
     """A worker whose repository is opened lazily, so a missing CRM shows up as a sync status."""
     return SyncWorker(store or LocalStore(), lambda: open_repository(settings), **kwargs)
+
+
+def start_background_sync(settings: Settings, store: LocalStore | None = None, **kwargs) -> SyncWorker:
+    """For the app: a started worker draining every `crm.sync_interval_s`; call `.stop()` on exit.
+
+    Subscribe with `on_status=callback` (called from the worker thread) to show `SyncStatus`.
+    """
+    worker = make_worker(settings, store, **kwargs)
+    worker.start(interval_s=settings.crm.sync_interval_s)
+    return worker
