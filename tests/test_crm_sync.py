@@ -174,3 +174,20 @@ def test_background_thread_syncs_and_stops(repo, mongo_uri, crm_db_name, tmp_pat
 def test_backoff_doubles_up_to_the_cap():
     delays = [backoff_delay(a, base=2.0, cap=60.0) for a in range(1, 9)]
     assert 1.7 <= delays[0] <= 2.3 and 3.4 <= delays[1] <= 4.6 and 51 <= delays[-1] <= 69
+
+
+def test_ui_hooks_preview_is_what_approve_sends(repo, mongo_uri, crm_db_name, tmp_path, monkeypatch):
+    from salesmind_desktop import crm, secrets
+
+    monkeypatch.setenv(secrets.ENV_URI, mongo_uri)
+    s = settings(approve=True)
+    s.crm.database = crm_db_name
+    store = LocalStore(tmp_path / "s.db")
+    preview, approve = crm.ui_hooks(s, store=store)
+    summary = make_summary("ui-1", customer_id="C-5")
+    shown = preview(summary)
+    assert shown == preview(summary) and store.outbox_counts()["awaiting_approval"] == 1
+    assert repo.count_interactions() == 0
+    assert approve(summary) == "Synced to the CRM."
+    stored = repo.interaction("ui-1")
+    assert stored["customer_id"] == "C-5" and stored["ess"] == shown["ess"] and stored["notes"] == shown["notes"]
