@@ -31,6 +31,11 @@ class AudioSettings:
     loopback_device: str = ""  # "" = monitor of the default output
     swap_channels: bool = False  # for stereo files: left = customer, right = rep
     block_ms: int = 32
+    # Live capture (docs/capture.md).
+    device_fallback_s: float = 10.0  # a chosen device gone this long is replaced by the default (0 = wait)
+    mute_after_s: float = 120.0  # mic without speech this long while the customer talks -> "muted"
+    bleed_guard: bool = True  # drop mic utterances that are mostly the customer's audio (speakers)
+    bleed_threshold: float = 0.35  # share of mic energy explained by the loopback that counts as bleed
 
 
 @dataclass

@@ -124,6 +124,8 @@ class DeviceSource:
     replaced by the system default (0 = wait for it); `duration_s`: stop after this much audio.
     """
 
+    live = True  # the pipeline drops (and reports) rather than blocks when ASR falls behind
+
     def __init__(self, mic: DeviceChoice, loopback: DeviceChoice, backend: CaptureBackend, *,
                  block_ms: int = 32, queue_s: float = 5.0, stall_s: float = 1.5, retry_s: float = 0.5,
                  fallback_after_s: float = 10.0, dead_s: float = 10.0, mute_after_s: float = 120.0, duration_s: float | None = None,
