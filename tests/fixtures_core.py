@@ -69,3 +69,15 @@ def wer(reference: str, hypothesis: str) -> float:
             cur = min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
             prev, d[j] = d[j], cur
     return d[len(hyp)] / max(1, len(ref))
+
+
+def voice_model_present() -> bool:
+    """True when the project's voice emotion model is installed (it is built by another issue)."""
+    from salesmind_desktop import modelstore
+    from salesmind_desktop.errors import ModelError
+
+    try:
+        modelstore.project_model("voice_emotion")
+        return True
+    except ModelError:
+        return False

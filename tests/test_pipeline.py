@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from fixtures_core import shared_transcriber, wer
+from fixtures_core import shared_transcriber, voice_model_present, wer
 
 from salesmind_desktop.asr_queue import UtteranceQueue
 from salesmind_desktop.errors import AudioInputError
@@ -253,7 +253,7 @@ def analysed(render_call):
     from salesmind_desktop.audio.sources import StereoFileSource
 
     settings = Settings()
-    settings.emotion.voice = _voice_model_present()
+    settings.emotion.voice = voice_model_present()
     pipe = app.build_pipeline(settings, transcriber=shared_transcriber())
     cache = {}
 
@@ -266,17 +266,6 @@ def analysed(render_call):
         return cache[call_id]
 
     return run
-
-
-def _voice_model_present() -> bool:
-    from salesmind_desktop import modelstore
-    from salesmind_desktop.errors import ModelError
-
-    try:
-        modelstore.project_model("voice_emotion")
-        return True
-    except ModelError:
-        return False
 
 
 @pytest.mark.slow

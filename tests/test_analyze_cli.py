@@ -1,0 +1,72 @@
+"""`salesmind-desktop analyze`: clear errors on bad input, real runs on telephone audio and silence."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+from fixtures_core import voice_model_present, wer, write_wav
+
+from salesmind_desktop.cli import main
+
+REQUIRED = ("schema_version", "call_id", "duration_s", "ess", "utterances", "objections", "key_moments", "talk")
+
+
+def _fails_cleanly(capsys, argv, code, *needles):
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error:" in err and "fix:" in err
+    for needle in needles:
+        assert needle in err, err
+
+
+def test_bad_inputs_exit_with_a_message(tmp_path, capsys):
+    _fails_cleanly(capsys, ["analyze", str(tmp_path / "missing.wav")], 2, "does not exist")
+    (tmp_path / "junk.wav").write_bytes(b"RIFF....WAVEfmt garbage" * 10)
+    _fails_cleanly(capsys, ["analyze", str(tmp_path / "junk.wav")], 2, "cannot read")
+    _fails_cleanly(capsys, ["analyze", str(write_wav(tmp_path / "empty.wav", np.zeros((0, 2))))], 2, "no audio")
+    mono = write_wav(tmp_path / "mono.wav", np.zeros(16000))
+    _fails_cleanly(capsys, ["analyze", str(mono)], 2, "mono", "--customer-audio")
+    _fails_cleanly(capsys, ["analyze", "--rep", str(mono)], 2, "--customer-audio")
+    _fails_cleanly(capsys, ["analyze"], 2, "no call recording")
+    ok = write_wav(tmp_path / "ok.wav", np.zeros((1600, 2)))
+    _fails_cleanly(capsys, ["analyze", str(ok), "--model", "huge-v9", "--no-voice"], 3, "unknown ASR model")
+
+
+@pytest.mark.slow
+def test_silence_only_call_gives_an_empty_summary(tmp_path, capsys):
+    noise = np.random.default_rng(0).normal(0, 0.002, (16000 * 8, 2))
+    wav = write_wav(tmp_path / "quiet.wav", noise)
+    out = tmp_path / "quiet.json"
+    assert main(["analyze", str(wav), "--json", str(out), "--no-voice"]) == 0
+    data = json.loads(out.read_text())
+    assert all(k in data for k in REQUIRED)
+    assert data["utterances"] == [] and data["objections"] == []
+    assert data["duration_s"] == pytest.approx(8.0, abs=0.05)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_telephone_8khz_pair_of_mono_files(render_call, tmp_path, capsys):
+    """8 kHz telephone audio as two mono files: resampled, transcribed, summarised as JSON."""
+    wav, truth = render_call("d1_demo_followup")
+    rep, cust = tmp_path / "rep8k.wav", tmp_path / "cust8k.wav"
+    for path, ch in ((rep, 1), (cust, 2)):
+        subprocess.run(["sox", str(wav), "-r", "8000", str(path), "remix", str(ch), "sinc", "300-3400"],
+                       check=True, capture_output=True)
+    out = tmp_path / "d1.json"
+    code = main(["analyze", "--rep", str(rep), "--customer-audio", str(cust), "--json", str(out),
+                 "--call-id", "d1-phone", "-v", *([] if voice_model_present() else ["--no-voice"])])
+    assert code == 0
+    stdout = capsys.readouterr().out
+    assert "ESS" in stdout and "Transcript" in stdout
+    data = json.loads(out.read_text())
+    assert all(k in data for k in REQUIRED) and data["call_id"] == "d1-phone"
+    customer = [u for u in data["utterances"] if u["channel"] == "customer"]
+    ref = " ".join(t["text"] for t in truth["turns"] if t["speaker"] == "customer")
+    assert wer(ref, " ".join(u["text"] for u in customer)) <= 0.2
+    assert all(u["ess"] is not None and 0 <= u["ess"] <= 10 for u in customer)
+    assert 0 <= data["ess"]["overall"] <= 10
+    assert data["talk"]["rep_share"] + data["talk"]["customer_share"] == pytest.approx(1.0, abs=0.01)
