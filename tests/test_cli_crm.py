@@ -50,7 +50,8 @@ def test_sync_then_context_leads_rollup(crm_env, repo, capsys):
 
 
 def test_sync_shows_the_cause_when_the_crm_is_down(monkeypatch, capsys):
-    monkeypatch.setenv(secrets.ENV_URI, f"mongodb://127.0.0.1:{free_port()}/?directConnection=true")
+    monkeypatch.setenv(secrets.ENV_URI, f"mongodb://127.0.0.1:{free_port()}/?directConnection=true"
+                                        "&serverSelectionTimeoutMS=300")
     persist_call(make_summary("c1"), settings=Settings())
     assert main(["sync"]) == 5
     out = capsys.readouterr().out
@@ -84,3 +85,19 @@ def test_connect_stores_the_uri_in_the_keychain_only(mongo_uri, crm_db_name, mon
         assert main(["sync"]) == 0  # the worker finds the URI in the keychain
     finally:
         secrets.forget_crm_uri()
+
+
+def test_sync_preview_and_approve(crm_env, repo, monkeypatch, capsys):
+    monkeypatch.setenv("SALESMIND_CRM_APPROVE_BEFORE_SYNC", "true")
+    from salesmind_desktop import settings as settings_mod
+
+    persist_call(make_summary("held", customer_id="C-2"), settings=settings_mod.load())
+    assert main(["sync"]) == 0
+    assert "1 awaiting approval" in capsys.readouterr().out and repo.count_interactions() == 0
+    assert main(["sync", "--preview", "held"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["call_id"] == "held" and shown["customer_id"] == "C-2" and "[PHONE]" in json.dumps(shown)
+    assert main(["sync", "--approve", "held"]) == 0
+    assert "approved held" in capsys.readouterr().out
+    assert repo.interaction("held")["key_moments"] == shown["key_moments"]
+    assert main(["sync", "--approve", "held"]) == 5  # nothing left to approve: a clear error

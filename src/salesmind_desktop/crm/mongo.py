@@ -38,6 +38,8 @@ def make_client(uri: str, *, tls: bool | None = None, timeout_ms: int = DEFAULT_
         raise CrmError("pymongo is not installed", "reinstall SalesMind Desktop") from None
     options: dict[str, Any] = dict(serverSelectionTimeoutMS=timeout_ms, socketTimeoutMS=timeout_ms,
                                    connectTimeoutMS=timeout_ms, appname=app_name, retryWrites=True)
+    lowered = uri.lower()
+    options = {k: v for k, v in options.items() if f"{k.lower()}=" not in lowered}  # the URI's own options win
     if tls is not None and "tls=" not in uri and "ssl=" not in uri:
         local = any(h in uri for h in ("127.0.0.1", "localhost", "[::1]"))
         options["tls"] = bool(tls) and not local  # a loopback server never needs TLS
