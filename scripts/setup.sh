@@ -8,6 +8,7 @@ APT_PACKAGES=(
   libportaudio2 libsndfile1                       # sounddevice / soundfile
   flite sox espeak-ng                             # rendering test calls
   pulseaudio pulseaudio-utils                     # virtual mic + loopback in tests
+  libasound2-plugins                              # PortAudio (ALSA) -> PulseAudio sources
   gnome-keyring dbus-x11 libsecret-tools          # a real keyring backend in tests
   xvfb xauth x11-utils imagemagick                # real windows + screenshots
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon-x11-0
