@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), help="where Whisper runs (default: auto)")
     p.add_argument("--no-voice", action="store_true", help="score words only (skip the voice emotion model)")
     p.add_argument("--call-id", help="id for the summary (default: the file name)")
+    p.add_argument("--customer", metavar="ID", help="link the call to this CRM customer: store it locally "
+                   "(PII-masked) and queue it for CRM sync (see docs/crm.md)")
     p.add_argument("-v", "--verbose", action="store_true", help="print each utterance to stderr as it is scored")
     p.set_defaults(func=run)
 
@@ -97,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
         if main_thread:
             signal.signal(signal.SIGINT, previous)
     print(summary.to_text())
+    if args.customer:
+        from salesmind_desktop.store.persist import persist_call
+
+        call_id = persist_call(summary, customer_id=args.customer, settings=settings)
+        print(f"stored call {call_id} for customer {args.customer}; queued for CRM sync "
+              "(`salesmind-desktop sync`)", file=sys.stderr)
     if args.json_out:
         _write_json(args.json_out, summary.to_dict())
         print(f"\nsummary written to {args.json_out}", file=sys.stderr)
