@@ -138,3 +138,50 @@ def test_speaker_bleed_into_the_mic_is_not_attributed_to_the_rep(pulse_server, l
     assert len(_words(customer_text) & customer_words) >= 0.6 * len(customer_words), customer_text
     rejected = [e for e in events if isinstance(e, Transcript) and (e.rejected_reason or "").startswith("bleed")]
     assert rejected, "the bleed guard should have rejected the customer's voice picked up by the mic"
+
+
+def test_devices_command_lists_the_virtual_mic_and_the_speakers_monitor(pulse_server, capsys):
+    import json
+
+    from salesmind_desktop.cli import main
+
+    assert main(["devices", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["backend"] == "pulse"
+    assert data["selected"] == {"mic": "pulse:virtual_mic", "loopback": "pulse:speakers.monitor"}
+    assert main(["devices"]) == 0
+    out = capsys.readouterr().out
+    assert "* pulse:virtual_mic" in out and "* pulse:speakers.monitor" in out
+
+
+def test_listen_with_an_unknown_device_fails_clearly(pulse_server, capsys):
+    from salesmind_desktop.cli import main
+
+    assert main(["listen", "--mic", "no-such-headset", "--duration", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "no audio input matches 'no-such-headset'" in err and "fix:" in err
+
+
+@pytest.mark.slow
+def test_listen_command_prints_utterances_and_writes_the_summary_json(pulse_server, render_call, tmp_path, capsys):
+    import json
+
+    from salesmind_desktop.cli import main
+
+    paths, turns, seconds = _split_call(render_call, tmp_path, turns=2)
+    out = tmp_path / "summary.json"
+    procs = []
+    timer = threading.Timer(1.0, lambda: procs.extend([pulse_server.play("mic_feed", paths["rep"]),
+                                                       pulse_server.play("speakers", paths["customer"])]))
+    timer.start()
+    rc = main(["listen", "--mic", "pulse:virtual_mic", "--duration", str(round(seconds + 2.5, 1)),
+               "--no-voice", "--json", str(out)])
+    for p in procs:
+        p.wait(timeout=10)
+    assert rc == 0
+    printed = capsys.readouterr().out
+    lines = [line for line in printed.splitlines() if "customer:" in line or "rep:" in line]
+    assert any("customer:" in line and _words(line) & _turn_words(turns, "customer") for line in lines), printed
+    assert any("rep:" in line and _words(line) & _turn_words(turns, "rep") for line in lines), printed
+    data = json.loads(out.read_text())
+    assert "schema_version" in data and data.get("call_id", "").startswith("live-")

@@ -8,7 +8,6 @@ Ctrl+C (or `--duration`) ends the call cleanly.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import threading
@@ -26,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S seconds of audio")
     p.add_argument("--json", type=Path, default=None, metavar="OUT", help="write the call summary JSON here")
     p.add_argument("--call-id", default=None, help="id for the summary (default: live-<time>)")
+    p.add_argument("--model", default=None, help="ASR model (tiny.en | base | a folder); default: settings")
+    p.add_argument("--no-voice", action="store_true", help="score the customer from words only")
     p.set_defaults(func=run)
 
 
@@ -56,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
     if args.duration is not None and args.duration <= 0:
         raise ConfigError(f"--duration must be positive, got {args.duration}", "give the seconds to listen, e.g. 60")
     settings = settings_mod.load()
+    if args.model:
+        settings.set("asr.model", args.model)
+    if args.no_voice:
+        settings.set("emotion.voice", False)
     source = app.build_live_source(settings, mic=args.mic, loopback=args.loopback, duration_s=args.duration)
     transcriber = app.build_transcriber(settings)
     guard = app.build_bleed_guard(settings)
@@ -82,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
     text = summary.to_text() if hasattr(summary, "to_text") else str(summary)
     print(text)
     if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(summary.to_dict(), indent=1), encoding="utf-8")
+        from salesmind_desktop.cli.analyze import _write_json  # the same JSON as `analyze --json`
+
+        _write_json(args.json, summary.to_dict())
         print(f"summary written to {args.json}", file=sys.stderr)
     return 0
