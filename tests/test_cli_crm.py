@@ -101,3 +101,17 @@ def test_sync_preview_and_approve(crm_env, repo, monkeypatch, capsys):
     assert "approved held" in capsys.readouterr().out
     assert repo.interaction("held")["key_moments"] == shown["key_moments"]
     assert main(["sync", "--approve", "held"]) == 5  # nothing left to approve: a clear error
+
+
+def test_sync_applies_retention_after_sending(crm_env, repo, capsys):
+    import time
+
+    from salesmind_desktop.store.local import LocalStore
+
+    persist_call(make_summary("ancient"), settings=Settings(), started_at=time.time() - 400 * 86400)
+    assert main(["sync"]) == 0
+    out = capsys.readouterr().out
+    assert "sent 1 call(s)" in out and "retention: removed 1 call(s)" in out
+    assert repo.interaction("ancient") is not None  # in the CRM, gone from the PC
+    with LocalStore() as store:
+        assert store.call_ids() == []

@@ -1,6 +1,7 @@
 """`salesmind-desktop sync`: drain the CRM outbox now and show its status.
 
-    sync                     send every queued call now; print what is queued/failing and why
+    sync                     send every queued call now; print what is queued/failing and why;
+                             then apply the retention setting (privacy.retention_days)
     sync --status            only show the status
     sync --preview CALL_ID   print exactly the document that will be sent for a call
     sync --approve CALL_ID   approve a call held by `crm.approve_before_sync`, then sync
@@ -43,6 +44,15 @@ def run(args: argparse.Namespace) -> int:
         print(redact(status.describe()))
         for item in worker.store.failing(limit=10):
             print(f"  {item.call_id}: {item.error_kind}: {redact(item.last_error or '')} (attempts {item.attempts})")
+        if not args.status:
+            from salesmind_desktop.privacy.retention import purge
+
+            report = purge(worker.store, settings.privacy)  # after the drain, so synced calls can go
+            if report.calls_deleted:
+                print(f"retention: removed {report.calls_deleted} call(s) older than "
+                      f"{settings.privacy.retention_days} days ({report.audio_files_deleted} audio file(s))")
+            if report.kept_unsynced:
+                print(f"retention: kept {len(report.kept_unsynced)} old call(s) that are not synced yet")
         if status.awaiting_approval:
             print("  calls awaiting approval: review with `sync --preview CALL_ID`, then `sync --approve CALL_ID`")
         return 0 if status.state in ("ok", "idle") else CrmError.exit_code

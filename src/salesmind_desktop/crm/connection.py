@@ -30,10 +30,15 @@ def make_worker(settings: Settings, store: LocalStore | None = None, **kwargs) -
 
 
 def start_background_sync(settings: Settings, store: LocalStore | None = None, **kwargs) -> SyncWorker:
-    """For the app: a started worker draining every `crm.sync_interval_s`; call `.stop()` on exit.
+    """For the app: purge expired calls, then a worker draining every `crm.sync_interval_s`.
+
+    Call `.stop()` on exit.
 
     Subscribe with `on_status=callback` (called from the worker thread) to show `SyncStatus`.
     """
+    from salesmind_desktop.privacy.retention import purge
+
     worker = make_worker(settings, store, **kwargs)
+    purge(worker.store, settings.privacy)  # retention runs once per app start
     worker.start(interval_s=settings.crm.sync_interval_s)
     return worker
