@@ -64,6 +64,24 @@ def is_frozen() -> bool:
     return bool(getattr(sys, "frozen", False)) and hasattr(sys, "_MEIPASS")
 
 
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for starting system programs (pactl, parec, ...) from the app.
+
+    A frozen Linux app runs with LD_LIBRARY_PATH pointing at its bundled libraries; a system
+    program started with it would load those instead of its own and can fail on another distro.
+    PyInstaller keeps the original value in LD_LIBRARY_PATH_ORIG: restore it (or drop the variable).
+    """
+    env = dict(os.environ)
+    if is_frozen():
+        original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is not None:
+            env["LD_LIBRARY_PATH"] = original
+        else:
+            env.pop("LD_LIBRARY_PATH", None)
+    env.update(extra or {})
+    return env
+
+
 def resource_root() -> Path:
     """Folder holding `assets/` and `models/`: the bundle in a frozen app, else the repo root.
 

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import threading
 
+from salesmind_desktop import paths
 from salesmind_desktop.audio.loopback.base import DeviceInfo, DeviceKind, FrameCallback, PollWatch
 from salesmind_desktop.audio.loopback.portaudio import PA_LOCK, PortAudioBackend, PortAudioStream, portaudio_inputs
 from salesmind_desktop.errors import AudioInputError
@@ -32,7 +33,7 @@ def _pactl(*args: str, timeout: float = 3.0) -> str:
                               "install pulseaudio-utils (Debian/Ubuntu) or pipewire-pulse's pactl")
     try:
         res = subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout,
-                             env={**os.environ, "LC_ALL": "C"})
+                             env=paths.child_env({"LC_ALL": "C"}))
     except subprocess.TimeoutExpired:
         raise AudioInputError("PulseAudio did not answer within 3 s", "restart the sound server "
                               "(`systemctl --user restart pipewire-pulse` or `pulseaudio -k`)") from None
@@ -151,7 +152,7 @@ class PulseWatch:
         self._proc = None
         if exe is not None:
             self._proc = subprocess.Popen([exe, "subscribe"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                          text=True, env={**os.environ, "LC_ALL": "C"})
+                                          text=True, env=paths.child_env({"LC_ALL": "C"}))
             threading.Thread(target=self._read, name="pactl-subscribe", daemon=True).start()
         self._poll = PollWatch(5.0)  # belt and braces if events are missed
 
