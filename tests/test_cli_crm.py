@@ -115,3 +115,17 @@ def test_sync_applies_retention_after_sending(crm_env, repo, capsys):
     assert repo.interaction("ancient") is not None  # in the CRM, gone from the PC
     with LocalStore() as store:
         assert store.call_ids() == []
+
+
+def test_fetch_context_is_best_effort(crm_env, repo, monkeypatch):
+    from salesmind_desktop import settings as settings_mod
+    from salesmind_desktop.crm.connection import fetch_context
+
+    persist_call(make_summary("p1", overall=3.0, objections=("timing",)), customer_id="C-3", settings=Settings())
+    assert main(["sync"]) == 0
+    ctx, note = fetch_context(settings_mod.load(), "C-3")
+    assert note is None and ctx.past_ess == (3.0,) and ctx.open_objections == ("timing",)
+    assert fetch_context(settings_mod.load(), "C-unknown") == (None, "no CRM history for customer C-unknown")
+    monkeypatch.setenv(secrets.ENV_URI, f"mongodb://u:pw9@127.0.0.1:{free_port()}/?directConnection=true")
+    ctx, note = fetch_context(settings_mod.load(), "C-3", timeout_ms=300)
+    assert ctx is None and "unreachable" in note and "pw9" not in note

@@ -83,7 +83,14 @@ def run(args: argparse.Namespace) -> int:
     if args.no_voice:
         settings.set("emotion.voice", False)
     source, stem = _source(args, settings)  # bad audio fails here, before any model loads
-    pipeline = app.build_pipeline(settings)
+    context = None
+    if args.customer:  # past calls of this customer steer the coaching (best effort, never fails the run)
+        from salesmind_desktop.crm.connection import fetch_context
+
+        context, note = fetch_context(settings, args.customer)
+        if note:
+            print(note, file=sys.stderr)
+    pipeline = app.build_pipeline(settings, context=context)
     problems: list[str] = []
 
     def on_sigint(signum, frame) -> None:

@@ -42,3 +42,28 @@ def start_background_sync(settings: Settings, store: LocalStore | None = None, *
     purge(worker.store, settings.privacy)  # retention runs once per app start
     worker.start(interval_s=settings.crm.sync_interval_s)
     return worker
+
+
+def fetch_context(settings: Settings, customer: str, timeout_ms: int = 2000):
+    """Best-effort pre-call context for the coaching policy: (CustomerContext | None, note | None).
+
+    Never raises: with no CRM configured, an unknown customer or an unreachable server the call
+    simply runs without context, and `note` says why (for a status line).
+    """
+    from salesmind_desktop.crm.analytics import customer_context
+    from salesmind_desktop.errors import SalesMindError
+
+    try:
+        repo = open_repository(settings, timeout_ms=timeout_ms)
+    except SalesMindError as exc:
+        return None, f"no CRM context: {exc.message}"
+    try:
+        ctx = customer_context(repo, customer)
+        return ctx, None if ctx else f"no CRM history for customer {customer}"
+    except Exception as exc:  # noqa: BLE001 - pymongo failures: run without context, say why
+        from salesmind_desktop.crm.sync import classify
+        from salesmind_desktop.secrets import redact
+
+        return None, f"no CRM context: {redact(classify(exc)[1])}"
+    finally:
+        repo.close()
