@@ -90,6 +90,9 @@ def main() -> int:
 
     lat = [e.wall_scored - (source.t0 + e.end) for e in events
            if isinstance(e, ScoredUtterance) and e.channel == "customer"]
+    cust = [e for e in events if isinstance(e, ScoredUtterance) and e.channel == "customer"]
+    to_close = [e.wall_end - (source.t0 + e.end) for e in cust]  # capture + VAD end-of-speech wait
+    to_score = [e.wall_scored - e.wall_end for e in cust]  # ASR queue + transcription + scoring
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     lat_sorted = sorted(lat)
     p95 = lat_sorted[min(len(lat_sorted) - 1, int(round(0.95 * (len(lat_sorted) - 1))))] if lat else float("nan")
@@ -98,6 +101,9 @@ def main() -> int:
         "customer_utterances": len(lat),
         "latency_median_s": round(statistics.median(lat), 3) if lat else None,
         "latency_p95_s": round(p95, 3), "latency_max_s": round(max(lat), 3) if lat else None,
+        "segment_close_median_s": round(statistics.median(to_close), 3) if cust else None,
+        "asr_and_scoring_median_s": round(statistics.median(to_score), 3) if cust else None,
+        "asr_and_scoring_max_s": round(max(to_score), 3) if cust else None,
         "cpu_s": round(cpu, 1), "cpu_per_audio_s": round(cpu / seconds, 3),
         "cpu_per_channel_audio_s": round(cpu / (2 * seconds), 3),
         "peak_rss_mb": round(r1.ru_maxrss / 1024, 1),
