@@ -8,7 +8,7 @@ import uuid
 
 import keyring
 import pytest
-from fixtures_mongo import crm_db_name, free_port, mongo_uri, repo  # noqa: F401
+from fixtures_mongo import free_port
 from fixtures_summaries import make_summary
 
 from salesmind_desktop import paths, secrets
@@ -16,6 +16,7 @@ from salesmind_desktop.cli import main
 from salesmind_desktop.settings import Settings
 from salesmind_desktop.store.persist import persist_call
 
+pytest_plugins = ["fixtures_mongo"]  # nx-27017 server, once per session
 pytestmark = pytest.mark.crm
 
 

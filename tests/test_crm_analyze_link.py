@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from fixtures_mongo import crm_db_name, mongo_uri, repo  # noqa: F401
 
 from salesmind_desktop import secrets
 from salesmind_desktop.cli import main
 from salesmind_desktop.store.local import LocalStore
 
+pytest_plugins = ["fixtures_mongo"]  # nx-27017 server, once per session
 pytestmark = [pytest.mark.slow, pytest.mark.crm]
 
 

@@ -7,13 +7,13 @@ import datetime as dt
 import time
 
 import pytest
-from fixtures_mongo import crm_db_name, mongo_uri, repo  # noqa: F401
 from fixtures_summaries import make_summary
 
 from salesmind_desktop.crm import analytics
 from salesmind_desktop.crm.models import build_interaction
 from salesmind_desktop.errors import CrmError
 
+pytest_plugins = ["fixtures_mongo"]  # nx-27017 server, once per session
 pytestmark = pytest.mark.crm
 NOW = time.time()
 

@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-from fixtures_mongo import crm_db_name, mongo_uri, nx_server, repo  # noqa: F401
 from fixtures_summaries import make_summary
 
 from salesmind_desktop.crm.mongo import CrmRepository
@@ -16,6 +15,7 @@ from salesmind_desktop.settings import Settings
 from salesmind_desktop.store.local import LocalStore
 from salesmind_desktop.store.persist import persist_call
 
+pytest_plugins = ["fixtures_mongo"]  # nx-27017 server, once per session
 pytestmark = pytest.mark.crm
 FAST = dict(base_delay=0.05, max_delay=0.2)
 
