@@ -12,6 +12,7 @@ from salesmind_desktop.cli import main
 from salesmind_desktop.insight.summary import CallSummary, EssSummary, UtteranceRecord
 from salesmind_desktop.settings import Settings
 from fixtures_mongo import free_port, mongo_uri  # noqa: F401 (fixture)
+from fixtures_pulse import pulse_server  # noqa: F401 (fixture)
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,6 +96,19 @@ def test_doctor_crm_reachable(mongo_uri, monkeypatch):
     monkeypatch.setenv("SALESMIND_MONGODB_URI", mongo_uri)
     check = doctor_checks.crm_check(Settings())
     assert check.ok and "reachable" in check.detail, check.line()
+
+
+@pytest.mark.audio
+def test_doctor_live_capture_on_real_pulseaudio(pulse_server):  # noqa: F811
+    check = doctor_checks.loopback_check(Settings())
+    assert check.ok, check.line()
+    assert "virtual_mic" in check.detail and "speakers.monitor" in check.detail and "pulse" in check.detail
+
+
+def test_doctor_live_capture_without_sound_server_fails_readably(monkeypatch, tmp_path):
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path / 'no-such-socket'}")
+    check = doctor_checks.loopback_check(Settings())
+    assert not check.ok and check.fix, check.line()
 
 
 def test_doctor_bundle_and_qt_checks_in_checkout(monkeypatch, tmp_path):

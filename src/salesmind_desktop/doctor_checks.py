@@ -1,4 +1,4 @@
-"""Doctor checks for an installed/frozen SalesMind: CRM reachability and bundle integrity.
+"""Doctor checks for an installed/frozen SalesMind: live capture, CRM, Qt plugins, bundled files.
 
 `salesmind-desktop doctor` (cli/doctor.py) calls `extra_checks(settings)` after its own model,
 audio, GPU/CPU and keyring checks. Each returns `selfcheck.Check` (name, ok, detail, fix);
@@ -55,6 +55,21 @@ def crm_check(settings, timeout_ms: int = 3000) -> Check:
     return Check("CRM", True, f"{shown} reachable, database '{settings.crm.database}'")
 
 
+def loopback_check(settings) -> Check:
+    """The microphone + system-output loopback pair a live call would open (per the settings)."""
+    from salesmind_desktop import app
+    from salesmind_desktop.audio.devices import choose_pair
+
+    try:
+        backend = app.build_capture_backend(settings)
+        rep, customer = choose_pair(settings.audio.mic_device, settings.audio.loopback_device, backend)
+    except SalesMindError as exc:
+        return Check("live capture", False, exc.message, exc.fix)
+    name = getattr(backend, "name", type(backend).__name__)
+    return Check("live capture", True, f"rep = {rep.device.id}, customer = {customer.device.id} "
+                                       f"(loopback via {name})")
+
+
 def qt_plugins_dir() -> Path | None:
     """Qt's plugin folder inside the PySide6 package (bundle or install), without importing Qt."""
     if paths.is_frozen():
@@ -99,4 +114,4 @@ def bundle_check() -> Check:
 
 
 def extra_checks(settings) -> list[Check]:
-    return [bundle_check(), qt_check(), crm_check(settings)]
+    return [loopback_check(settings), bundle_check(), qt_check(), crm_check(settings)]

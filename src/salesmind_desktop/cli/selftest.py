@@ -119,7 +119,13 @@ def _analyse(clip: Path, settings) -> tuple[dict, dict[str, int], float]:
         counts[type(event).__name__] += 1
 
     pipeline = app.build_pipeline(settings)
-    source = app.build_file_source(settings, clip, realtime=False)
+    build_source = getattr(app, "build_file_source", None)
+    if build_source is not None:
+        source = build_source(settings, clip, realtime=False)
+    else:  # until the composition root has a file-source builder
+        from salesmind_desktop.audio.sources import StereoFileSource
+
+        source = StereoFileSource(clip, swap=settings.audio.swap_channels)
     started = time.monotonic()
     summary = pipeline.run(source, listener)
     elapsed = time.monotonic() - started
