@@ -59,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
         gui_checks, gui_times = run_gui(settings, clip, screenshot=args.screenshot)
         checks += gui_checks
     models = _check_models(settings)
-    checks.append(models)
+    checks += models
     summary, counts, elapsed = {}, {}, 0.0
-    if models.ok:
+    if all(c.ok for c in models):
         summary, counts, elapsed = _analyse(clip, settings)
         checks += selfcheck.verify(summary, expected, counts, elapsed)
     for check in checks:
@@ -85,28 +85,19 @@ def _describe_runtime() -> str:
     return f"SalesMind {__version__}, {mode}, Python {sys.version.split()[0]} on {sys.platform}"
 
 
-def _check_models(settings):
-    """Every model the analysis needs is present and matches its manifest's sha256."""
-    from salesmind_desktop import modelstore
-    from salesmind_desktop.errors import ModelError
-    from salesmind_desktop.selfcheck import Check
+def _check_models(settings) -> list:
+    """Every model the current settings need is present and matches its sha256 (doctor's checks)."""
+    from salesmind_desktop.cli import doctor
 
-    found = []
+    checks = [doctor._guard("speech model", lambda: doctor.asr_check(settings, load=False)),
+              doctor._guard("voice activity model", lambda: doctor.vad_check(load=False))]
     try:
-        asr = modelstore.asr_model(settings.asr.model)
-        found.append(f"asr {asr.name} {asr.version}")
-        vad = modelstore.vad_model()
-        found.append(f"vad {vad.name}")
-        names = modelstore.project_model_names()
-        for name in names:
-            info = modelstore.project_model(name)
-            found.append(f"{name} {info.version}")
-    except ModelError as exc:
-        return Check("models", False, exc.message, exc.fix)
-    if not names:
-        return Check("models", False, f"no emotion models under {modelstore.paths.models_dir()}",
-                     "reinstall SalesMind: the bundled models folder is empty")
-    return Check("models", True, "; ".join(found) + " (sha256 verified)")
+        checks += doctor.project_checks(settings)
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        from salesmind_desktop.selfcheck import Check
+
+        checks.append(Check("project models", False, str(exc), "reinstall SalesMind"))
+    return checks
 
 
 def _analyse(clip: Path, settings) -> tuple[dict, dict[str, int], float]:
