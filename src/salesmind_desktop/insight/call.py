@@ -76,7 +76,7 @@ class CallInsight:
         self._pending: list[Candidate] = []
         self._activity_seen: set[str] = set()
         self._customer_speaking = False
-        self._customer_last_end = float("-inf")
+        self._level_quiet_since = float("-inf")  # from LevelMeter: when the customer last fell silent
         self._now = 0.0
 
     # ----------------------------------------------------------------------------- inputs
@@ -84,8 +84,6 @@ class CallInsight:
     def on_activity(self, a: SpeechActivity) -> list[object]:
         self._activity_seen.add(a.channel)
         found = self.talk.add_region(a.channel, a.start, a.end)
-        if a.channel == "customer":
-            self._customer_last_end = max(self._customer_last_end, a.end)
         self._tick(a.end)
         self._pending += self.policy.on_interruptions(a.end, found)
         return self._flush()
@@ -93,7 +91,7 @@ class CallInsight:
     def on_level(self, level: LevelMeter) -> list[object]:
         """Optional: live "who is speaking now", so cues are held while the customer talks."""
         if self._customer_speaking and not level.customer_speaking:
-            self._customer_last_end = max(self._customer_last_end, level.t)
+            self._level_quiet_since = max(self._level_quiet_since, level.t)
         self._customer_speaking = level.customer_speaking
         self._tick(level.t)
         return self._flush()
@@ -107,7 +105,6 @@ class CallInsight:
         change = None
         rolling = self.rolling.value(u.end)
         if u.channel == "customer":
-            self._customer_last_end = max(self._customer_last_end, u.end)
             if u.fused is not None:
                 rolling = self.rolling.add(u.start, u.end, u.fused.ess, u.fused.confidence)
                 change = self.badge.update(u.end, rolling, u.end - u.start)
@@ -158,8 +155,7 @@ class CallInsight:
             if self._customer_speaking:
                 keep.append(c)
                 continue
-            at = max(c.t, self._customer_last_end + self.settings.hold_gap_s, self.throttle.next_free(),
-                     self.cues[-1].t if self.cues else 0.0)
+            at = self._quiet_after(max(c.t, self.throttle.next_free(), self.cues[-1].t if self.cues else 0.0))
             if at > self._now:
                 keep.append(c)
                 continue
@@ -172,6 +168,23 @@ class CallInsight:
             out.append(self._deliver(c, at))
         self._pending = keep
         return out
+
+    def _quiet_after(self, t0: float) -> float:
+        """Earliest time >= t0 after which the customer has been quiet for `hold_gap_s`.
+
+        Uses the customer's known speech regions (closed ones, in any arrival order, so a file
+        replay whose VAD runs ahead of ASR gives the same times as a live call).
+        """
+        hold = self.settings.hold_gap_s
+        tau = t0
+        for r in sorted(self.talk.regions["customer"], key=lambda r: r.start):
+            if r.start >= tau:
+                break
+            if r.end > tau - hold:
+                tau = r.end + hold
+        if self._level_quiet_since > tau - hold:
+            tau = self._level_quiet_since + hold
+        return tau
 
     def _deliver(self, c: Candidate, at: float) -> Cue:
         rendered = self.playbook.render(c.type, c.facts, self.settings.industry, self.context)

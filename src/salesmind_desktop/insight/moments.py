@@ -30,7 +30,8 @@ IMPROVED_BY = 0.25
 
 # Topic words for describing what the rep had just said (a description, not a classifier).
 TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rf"\b({words})", re.IGNORECASE)) for name, words in (
-    ("pricing", r"pric|cost|bill|invoice|pay|charg|fee|discount|budget|quote|\$|dollar|euro|percent|seat"),
+    ("pricing", r"pric|cost|pay|discount|budget|quote|\$|dollar|euro|percent|seat|cheap|expensive"),
+    ("billing", r"bill|invoice|refund|charg|fee|add-on"),
     ("the contract", r"contract|terms|clause|renew|cancel|commit|signature|sign"),
     ("timing", r"next (month|quarter|year|week)|deadline|timeline|schedul|start date|delay|march|january|april"),
     ("a competitor", r"competitor|alternative|other vendor|switch"),
