@@ -35,6 +35,7 @@ _SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}\b")
 _NINO = re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
                    r"\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)
 _DIGITS = re.compile(r"(?<![\w$£€.,])(?:\+\s?)?(?:\(\d{1,5}\)[\s.-]?)?\d(?:[\s.-]?\(?\d\)?)*\d(?![\w%])")
+_GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3}){3,}(?![\w%]|,\d)")  # ASR's "4,111,111,111,111,111"
 _DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _REF_CONTEXT = re.compile(r"(order|policy|reference|ref|account|invoice|ticket|member|case)\W+(?:number|no|#)?\W*(?:is\W+)?$",
                           re.IGNORECASE)
@@ -106,6 +107,18 @@ def _written_numbers(text: str) -> list[Finding]:
     return found
 
 
+def _grouped_numbers(text: str) -> list[Finding]:
+    """Digits ASR wrote with thousands separators: 10+ digits is no price, so it is checked as an id."""
+    found = []
+    for m in _GROUPED.finditer(text):
+        if text[max(0, m.start() - 1):m.start()] in ("$", "£", "€"):
+            continue
+        kind = _classify_digits(m.group().replace(",", ""), text[: m.start()], spoken=False)
+        if kind:
+            found.append(Finding(kind, m.start(), m.end(), m.group()))
+    return found
+
+
 def find_pii(text: str) -> list[Finding]:
     """All PII spans in `text`, non-overlapping, in order (stronger types win overlaps)."""
     candidates: list[Finding] = []
@@ -119,7 +132,7 @@ def find_pii(text: str) -> list[Finding]:
                 break
     for rx in (_SSN, _NINO):
         candidates += [Finding("NATIONAL_ID", m.start(), m.end(), m.group()) for m in rx.finditer(text)]
-    candidates += _written_numbers(text)
+    candidates += _written_numbers(text) + _grouped_numbers(text)
     for start, end, digits in spoken_digit_runs(text):
         kind = _classify_digits(digits, text[:start], spoken=True)
         if kind:
