@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from salesmind_desktop.ui.sparkline import Sparkline
-from salesmind_desktop.ui.style import BG, FG, MUTED, badge_color, ess_text, mmss
+from salesmind_desktop.ui.style import BADGE_COLORS, BG, FG, MUTED, badge_color, ess_text, mmss
 
 STATE_TEXT = {"idle": "Not listening", "loading": "Loading…", "listening": "Listening",
               "stopping": "Finishing…"}
@@ -82,6 +82,8 @@ class Badge(QWidget):
         row.addWidget(self.score)
         row.addLayout(right, 1)
         self.setFixedSize(248, 82)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(_stylesheet())
         self._restyle()
 
     def _button(self, text: str, tip: str, signal) -> QToolButton:
@@ -144,19 +146,17 @@ class Badge(QWidget):
     # -------------------------------------------------------------------------- appearance
 
     def _restyle(self) -> None:
+        """Colours follow dynamic properties (`state`, `call`), re-polished when they change."""
         color = self.color()
-        self.sparkline.set_color(color if self._badge_state else "#f3f4f6")
-        self.setStyleSheet(f"""
-            QWidget#badge {{ background: {BG}; border: 2px solid {color}; border-radius: 8px; }}
-            QLabel {{ color: {FG}; background: transparent; border: none; font-size: 11px; }}
-            QLabel#score {{ background: {color}; color: white; border-radius: 29px;
-                           font-size: 20px; font-weight: bold; }}
-            QLabel#caption, QLabel#clock {{ color: {MUTED}; }}
-            QLabel#dot {{ color: {DOT_COLORS.get(self._call_state, MUTED)}; font-size: 12px; }}
-            QToolButton {{ color: {FG}; background: transparent; border: 1px solid #3b424a;
-                          border-radius: 4px; min-width: 20px; font-size: 12px; }}
-            QToolButton:hover {{ background: #30363d; }}
-        """)
+        self.sparkline.set_color(color if self._badge_state else FG)
+        for widget, name, value in ((self, "state", self._badge_state or "idle"),
+                                    (self.score, "state", self._badge_state or "idle"),
+                                    (self.dot, "call", self._call_state)):
+            if widget.property(name) != value:
+                widget.setProperty(name, value)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+        self.update()
 
     def _update_tooltip(self) -> None:
         if self._rolling is None:
@@ -204,3 +204,21 @@ class Badge(QWidget):
             self.moved.emit(self.pos())
         self._drag_offset = None
         self._dragged = False
+
+
+def _stylesheet() -> str:
+    states = "\n".join(f'QWidget#badge[state="{k}"] {{ border-color: {v}; }}\n'
+                        f'QLabel#score[state="{k}"] {{ background: {v}; }}' for k, v in BADGE_COLORS.items())
+    dots = "\n".join(f'QLabel#dot[call="{k}"] {{ color: {v}; }}' for k, v in DOT_COLORS.items())
+    return f"""
+        QWidget#badge {{ background: {BG}; border: 2px solid {BADGE_COLORS['idle']}; border-radius: 8px; }}
+        QLabel {{ color: {FG}; background: transparent; border: none; font-size: 11px; }}
+        QLabel#score {{ color: white; border-radius: 29px; font-size: 20px; font-weight: bold; }}
+        QLabel#caption, QLabel#clock {{ color: {MUTED}; }}
+        QLabel#dot {{ font-size: 12px; }}
+        QToolButton {{ color: {FG}; background: transparent; border: 1px solid #3b424a;
+                      border-radius: 4px; min-width: 20px; font-size: 12px; }}
+        QToolButton:hover {{ background: #30363d; }}
+        {states}
+        {dots}
+    """

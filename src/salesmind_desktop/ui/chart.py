@@ -29,7 +29,7 @@ class Marker:
 class EssChart(QWidget):
     time_clicked = Signal(float)
 
-    LEFT, RIGHT, TOP, BOTTOM = 34, 10, 22, 22
+    LEFT, RIGHT, TOP, BOTTOM = 34, 24, 22, 22
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,9 +118,22 @@ class EssChart(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color)
             p.drawPolygon([QPointF(x - 5, 4), QPointF(x + 5, 4), QPointF(x, r.top() - 2)])
+        self._legend(p, r)
         if not self._points:
             p.setPen(QColor("#888"))
             p.drawText(r, Qt.AlignmentFlag.AlignCenter, "No customer speech was scored")
+
+    def _legend(self, p: QPainter, r: QRectF) -> None:
+        kinds = [k for k in ("negative", "positive", "objection", "cue") if any(m.kind == k for m in self._markers)]
+        x = r.right() - 8
+        for kind in reversed(kinds):
+            width = p.fontMetrics().horizontalAdvance(kind) + 18
+            x -= width
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(MARKER_COLORS[kind]))
+            p.drawRect(QRectF(x, r.bottom() - 14, 9, 9))
+            p.setPen(QColor("#555"))
+            p.drawText(QRectF(x + 12, r.bottom() - 17, width, 14), Qt.AlignmentFlag.AlignLeft, kind)
 
     # ---------------------------------------------------------------------------- mouse
 

@@ -62,7 +62,10 @@ class CallWorker(QObject):
     def stop(self) -> None:
         """Thread-safe: ask the source to end; the pipeline then drains and finishes the call."""
         self._stop_requested = True
-        if self._source is not None:
+        stop_pipeline = getattr(self.pipeline, "stop", None)
+        if stop_pipeline is not None:
+            stop_pipeline()  # ends the source too, then drains what was already heard
+        elif self._source is not None:
             self._source.stop()
 
 

@@ -42,22 +42,91 @@ class PacedSource:
         return getattr(self.inner, name)
 
 
-def _pipeline(settings, progress: Progress):
+class LockedInsight:
+    """Wraps the call's `CallInsight` so the rep's cue feedback (GUI thread) and the pipeline's
+    consumer thread never use it at the same time."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def locked(*args, **kwargs):
+            with self._lock:
+                return attr(*args, **kwargs)
+
+        return locked
+
+
+class SessionPipeline:
+    """A `CallPipeline` plus a thread-safe `feedback()` into the insight of the running call."""
+
+    def __init__(self, pipeline) -> None:
+        self.pipeline = pipeline
+        self.insight: LockedInsight | None = None
+        make = pipeline.insight_factory
+
+        def factory():
+            self.insight = LockedInsight(make())
+            return self.insight
+
+        pipeline.insight_factory = factory
+
+    def run(self, source, listener, **kwargs):
+        return self.pipeline.run(source, listener, **kwargs)
+
+    def stop(self) -> None:
+        self.pipeline.stop()
+
+    def feedback(self, cue_id: int, action: str, t: float) -> None:
+        if self.insight is not None:
+            self.insight.feedback(cue_id, action, t)
+
+
+def _pipeline(settings, progress: Progress) -> SessionPipeline:
     from salesmind_desktop import app
 
     progress("Loading speech and emotion models…")
-    return app.build_pipeline(settings)
+    return SessionPipeline(app.build_pipeline(settings))
+
+
+def _file_source(settings, path: str | Path, realtime: bool):
+    from salesmind_desktop import app
+
+    build = getattr(app, "build_file_source", None)
+    if build is not None:
+        return build(settings, path, realtime=realtime)
+    from salesmind_desktop.audio.sources import StereoFileSource  # until app.py has the builder
+
+    return StereoFileSource(path, swap=settings.audio.swap_channels, realtime=realtime)
+
+
+def _live_source(settings):
+    from salesmind_desktop import app
+
+    build = getattr(app, "build_live_source", None)
+    if build is not None:
+        return build(settings)
+    from salesmind_desktop.audio.devices import choose_pair  # until app.py has the builder
+    from salesmind_desktop.audio.live import DeviceSource
+    from salesmind_desktop.audio.loopback import select_backend
+
+    backend = select_backend()
+    mic, loopback = choose_pair(settings.audio.mic_device, settings.audio.loopback_device, backend)
+    return DeviceSource(mic, loopback, backend, block_ms=settings.audio.block_ms)
 
 
 def file_session(settings, path: str | Path, speed: float = 1.0) -> SessionFactory:
     """Replay a recorded call through the live UI at `speed` × real time (1.0 = like a call)."""
 
     def factory(progress: Progress):
-        from salesmind_desktop import app
-
         pipeline = _pipeline(settings, progress)
         progress(f"Opening {Path(path).name}…")
-        source = app.build_file_source(settings, path, realtime=speed == 1.0)
+        source = _file_source(settings, path, realtime=speed == 1.0)
         return pipeline, (source if speed == 1.0 else PacedSource(source, speed))
 
     return factory
@@ -67,10 +136,8 @@ def live_session(settings) -> SessionFactory:
     """The rep's microphone and the system loopback."""
 
     def factory(progress: Progress):
-        from salesmind_desktop import app
-
         pipeline = _pipeline(settings, progress)
         progress("Opening the microphone and the call audio…")
-        return pipeline, app.build_live_source(settings)
+        return pipeline, _live_source(settings)
 
     return factory

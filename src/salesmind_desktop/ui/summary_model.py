@@ -100,7 +100,7 @@ def build_view(summary: Any) -> SummaryView:
             if cause and cause not in text:
                 text = f"{text} ({cause})"
             view.moments.append(Moment(_time(item), kind, text))
-    seen = [m.t for m in view.moments if m.kind == "objection"]
+    seen = [m.t for m in view.moments]  # an objection already told as a key moment is not repeated
     for item in _first(d, "objections", default=[]) or []:
         if isinstance(item, dict):
             view.objections.append(item)

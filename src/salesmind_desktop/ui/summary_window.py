@@ -66,6 +66,7 @@ class SummaryWindow(QWidget):
         self.transcript = TranscriptView()
         self.transcript.set_lines(self.view.transcript)
         self.moments = QListWidget()
+        self.moments.setWordWrap(True)
         for m in self.view.moments:
             item = QListWidgetItem(f"{mmss(m.t)}  [{m.kind}]  {m.text}")
             item.setData(Qt.ItemDataRole.UserRole, m.t)
@@ -124,7 +125,7 @@ class SummaryWindow(QWidget):
         self.tiles: dict[str, QLabel] = {}
         for col, (key, label, value) in enumerate((("overall", "Call ESS", v.overall), ("min", "Lowest", v.minimum),
                                                   ("final", "Final", v.final))):
-            tile = QLabel(f"<div style='font-size:22px;font-weight:bold'>{ess_text(value)}</div>{label}")
+            tile = QLabel(f"<span style='font-size:22px;font-weight:bold'>{ess_text(value)}</span><br>{label}")
             tile.setAlignment(Qt.AlignmentFlag.AlignCenter)
             tile.setStyleSheet(f"background:{_color(value, self._thresholds)}; color:white; border-radius:6px; padding:6px;")
             self.tiles[key] = tile
@@ -136,6 +137,7 @@ class SummaryWindow(QWidget):
 
     def _list(self, rows: list[str], empty: str) -> QListWidget:
         widget = QListWidget()
+        widget.setWordWrap(True)
         widget.addItems(rows or [empty])
         return widget
 
