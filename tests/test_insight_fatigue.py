@@ -140,3 +140,16 @@ def test_unknown_feedback_action_is_rejected():
 
     with pytest.raises(ValueError, match="dismissed"):
         CallInsight().feedback(1, "liked", 0.0)
+
+
+def test_hold_uses_customer_regions_that_arrive_before_their_utterances():
+    """File replay: the VAD runs ahead of ASR, so later customer regions are known early."""
+    from salesmind_desktop.events import SpeechActivity
+
+    ins = CallInsight()
+    ins.on_activity(SpeechActivity("customer", 2.0, 5.0))
+    ins.on_activity(SpeechActivity("customer", 5.4, 9.0))  # she went on talking after a short pause
+    ins.on_activity(SpeechActivity("rep", 9.5, 12.0))
+    got = cues(ins.on_utterance(utterance(1, "customer", 2.0, 5.0, "Too expensive.", 3.0, objection="price")))
+    assert [c.type for c in got] == ["objection_price"]
+    assert abs(got[0].t - (9.0 + CoachingSettings().hold_gap_s)) < 1e-9  # not during her second sentence
