@@ -178,3 +178,34 @@ def test_coaching_disabled_keeps_badge_but_no_cues():
     turns = [Turn("customer", 0.0, 3.0, "Too expensive.", 3.0, objection="price")]
     events = replay(CallInsight(CoachingSettings(enabled=False)), turns)
     assert cues(events) == [] and any(isinstance(e, EssUpdate) for e in events)
+
+
+def _with_readings(u, text_valence, voice_valence):
+    from dataclasses import replace
+
+    from salesmind_desktop.events import TextEmotion, VoiceEmotion
+
+    sentiment = "positive" if text_valence > 0.2 else "negative" if text_valence < -0.2 else "neutral"
+    te = TextEmotion(sentiment, {}, "neutral", {}, text_valence, 0.8, "test")
+    ve = VoiceEmotion("neutral", {}, 0.5, voice_valence, 0.7)
+    return replace(u, text_emotion=te, voice_emotion=ve)
+
+
+def test_mixed_signal_cues_the_sarcasm_case_not_calm_complaints():
+    from salesmind_desktop.insight.scripted import utterance
+
+    sarcasm = _with_readings(utterance(1, "customer", 1.0, 3.0, "Oh great, another fee.", 3.0, mixed=True), 0.7, -0.6)
+    calm = _with_readings(utterance(1, "customer", 1.0, 3.0, "The export is broken.", 3.5, mixed=True), -0.6, 0.5)
+    a, b = CallInsight(), CallInsight()
+    assert [c.type for c in cues(a.on_utterance(sarcasm) + a.advance(6.0))] == ["mixed_signal"]
+    assert cues(b.on_utterance(calm) + b.advance(6.0)) == []
+
+
+def test_objection_raised_in_earlier_calls_says_so_and_uses_the_variant():
+    from salesmind_desktop.insight.context import CustomerContext
+
+    ctx = CustomerContext(customer_id="c1", past_objections=("price", "price", "timing"))
+    found = cues(replay(CallInsight(context=ctx), [Turn("customer", 0.0, 3.0, "Still too expensive.", 3.5,
+                                                         objection="price")]))
+    assert "also raised in 2 earlier calls" in found[0].reason
+    assert found[0].text.startswith("Price again")

@@ -66,7 +66,7 @@ class CallInsight:
         self.rolling = RollingEss(self.settings.half_life_s)
         self.badge = Badge(self.settings.amber_below, self.settings.red_below,
                            self.settings.sustain_s, self.settings.hysteresis)
-        self.policy = CuePolicy(self.settings, self.talk)
+        self.policy = CuePolicy(self.settings, self.talk, context)
         self.throttle = Throttle(self.settings)
         self.utterances: list[ScoredUtterance] = []
         self.timeline: list[EssPoint] = []

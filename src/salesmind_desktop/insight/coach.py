@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from salesmind_desktop.events import ScoredUtterance
 from salesmind_desktop.insight.badge import RANK, BadgeChange
+from salesmind_desktop.insight.context import CustomerContext
 from salesmind_desktop.insight.render import mmss
 from salesmind_desktop.insight.talk import TalkTracker, count_questions
 from salesmind_desktop.settings import CoachingSettings
@@ -62,12 +63,27 @@ class Candidate:
         return PRIORITY.get(self.type, 1)
 
 
+def _words_kinder_than_voice(u: ScoredUtterance) -> bool:
+    """The mixed signal worth a cue: words sound fine, the voice does not ("I'm fine." said sharply).
+
+    Negative words in a calm voice are flagged by fusion too, but there the words already say
+    it; cueing on them would fire on a single negative sentence.
+    """
+    words, voice = u.text_emotion, u.voice_emotion
+    if words is None:
+        return True  # nothing to compare: trust the fusion's flag
+    if words.sentiment == "negative":
+        return False
+    return voice is None or words.valence >= voice.valence
+
+
 class CuePolicy:
     """Stateful detector of coaching situations over one call."""
 
-    def __init__(self, settings: CoachingSettings, talk: TalkTracker) -> None:
+    def __init__(self, settings: CoachingSettings, talk: TalkTracker, context: CustomerContext | None = None) -> None:
         self.s = settings
         self.talk = talk
+        self.context = context
         self._customer: list[ScoredUtterance] = []
         self._last_rep_question: ScoredUtterance | None = None
         self._question_cued: set[int] = set()
@@ -82,7 +98,7 @@ class CuePolicy:
             if change is not None and RANK[change.state] > RANK[change.previous]:
                 out.append(self._negative_trend(u, change))
             out += self._objection(u)
-            if u.fused is not None and u.fused.mixed_signal:
+            if u.fused is not None and u.fused.mixed_signal and _words_kinder_than_voice(u):
                 why = u.fused.why or "words and voice disagree"
                 out.append(Candidate(u.end, "mixed_signal", f"words and voice disagree at {mmss(u.start)}: {why}",
                                      (f"{mmss(u.start)} {quote(u.text)}", why), {"quote": u.text, "t": mmss(u.start)}))
@@ -109,6 +125,9 @@ class CuePolicy:
         if obj.evidence:
             evidence.append(f"cue phrase: {quote(obj.evidence, 40)}")
         reason = f"customer raised a {obj.type} objection at {mmss(u.start)} (confidence {obj.confidence:.2f})"
+        if self.context is not None and self.context.raised_before(obj.type):
+            n = self.context.past_objections.count(obj.type)
+            reason += f"; also raised in {n} earlier call{'s' if n != 1 else ''}" if n else "; still open from an earlier call"
         return [Candidate(u.end, f"objection_{obj.type}", reason, tuple(evidence),
                           {"quote": u.text, "t": mmss(u.start)})]
 
