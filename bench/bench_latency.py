@@ -41,7 +41,7 @@ def main() -> int:
     from fixtures_pulse import PulseServer
 
     from salesmind_desktop import app, settings as settings_mod
-    from salesmind_desktop.audio.bleed import BleedFilter, LoopbackTap
+    from salesmind_desktop.audio.bleed import BleedFilter, BleedGate, LoopbackTap
     from salesmind_desktop.events import ScoredUtterance
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-latency-"))
@@ -71,7 +71,8 @@ def main() -> int:
         guard = app.build_bleed_guard(s)
         source = app.build_live_source(s, mic="pulse:virtual_mic", loopback="", duration_s=seconds + 2.0)
         tap = LoopbackTap(source, guard)
-        pipeline = app.build_pipeline(s, transcriber=BleedFilter(transcriber, guard), vad=vad)
+        pipeline = app.build_pipeline(s, transcriber=BleedFilter(transcriber, guard), vad=vad,
+                                      frame_gate=BleedGate(guard, tap))
         events: list = []
 
         def player():

@@ -138,3 +138,38 @@ def test_loopback_tap_feeds_the_guard_with_customer_audio_only():
     tap = LoopbackTap(Source(), guard)
     assert tap.live and len(list(tap.stream())) == 2
     assert np.allclose(guard.ring.span(0.0, 1.0), 0.2)
+
+
+def _gate_run(gate, mic, end_s):
+    """Feed the gate mic frames from t = 0 like the pipeline does; per-frame (time, speech, vetoed)."""
+    rows = []
+    for i in range(0, int(end_s * RATE) // 2048 * 2048, 2048):  # 4 VAD frames per chunk
+        frames = mic[i:i + 2048].reshape(-1, 512)
+        probs = (np.sqrt(np.mean(frames ** 2, axis=1)) > 0.01).astype(np.float32)
+        out = gate("rep", frames, probs)
+        rows += [((i + 512 * j) / RATE, probs[j] > 0.5, probs[j] > 0.5 and out[j] < 0.5) for j in range(4)]
+    return rows
+
+
+def _inside(rows, turns, speaker):
+    spans = [(t["start"], t["end"]) for t in turns if t["speaker"] == speaker]
+    picked = [r for r in rows if any(a <= r[0] < b for a, b in spans)]
+    return sum(r[1] for r in picked), sum(r[2] for r in picked)
+
+
+def test_gate_keeps_leaked_speech_out_of_the_reps_talk_time_but_not_the_rep(call):
+    from salesmind_desktop.audio.bleed import BleedGate
+
+    rep, customer, turns = call
+    guard = _guard_with(customer)
+    end = turns[5]["end"]
+    rows = _gate_run(BleedGate(guard), _room(customer, 0.05, 0.3), end)  # speakers, rep silent
+    speech, vetoed = _inside(rows, turns[:6], "customer")
+    assert speech > 50 and vetoed >= 0.7 * speech, (speech, vetoed)
+
+    gate = BleedGate(guard)
+    rows = _gate_run(gate, rep + _room(customer, 0.05, 0.3), end)  # the rep talks between the leaks
+    speech, vetoed = _inside(rows, turns[:6], "rep")
+    assert speech > 50 and vetoed <= 0.05 * speech, (speech, vetoed)
+    leak_speech, leak_vetoed = _inside(rows, turns[:6], "customer")
+    assert leak_vetoed >= 0.7 * leak_speech, (leak_speech, leak_vetoed)

@@ -166,13 +166,16 @@ class LoopbackTap:
         self.source = source
         self.guard = guard
         self.live = bool(getattr(source, "live", False))
+        self.first_start: dict[str, float] = {}  # audio time of each channel's first chunk
 
     def stream(self):
         from salesmind_desktop.events import AudioChunk
 
         for ev in self.source.stream():
-            if isinstance(ev, AudioChunk) and ev.channel == "customer":
-                self.guard.push_loopback(ev.start, ev.pcm)
+            if isinstance(ev, AudioChunk):
+                self.first_start.setdefault(ev.channel, ev.start)
+                if ev.channel == "customer":
+                    self.guard.push_loopback(ev.start, ev.pcm)
             yield ev
 
     def stop(self) -> None:
@@ -207,3 +210,48 @@ class BleedFilter:
 
     def __getattr__(self, name: str):
         return getattr(self.inner, name)
+
+
+class BleedGate:
+    """A `CallPipeline` frame gate: silences the rep's VAD while the mic is mostly the loopback.
+
+    `BleedFilter` judges whole utterances; this gate also keeps leaked speech out of the rep's
+    talk time (`SpeechActivity`). Every `every_s` of rep speech it judges the last `window_s` of
+    mic audio against the loopback and, when the share reaches `threshold` (stricter than the
+    utterance verdict: short windows are noisy), zeroes the speech probabilities until a later
+    window says otherwise. The first fraction of a second of a leak can pass; `BleedFilter` then
+    rejects that short utterance. Runs on the pipeline's reader thread; `tap` gives the rep
+    channel's first audio time so frames can be placed on the call's timeline.
+    """
+
+    def __init__(self, guard: BleedGuard, tap: LoopbackTap | None = None, *, window_s: float = 0.6,
+                 every_s: float = 0.2, threshold: float = 0.6, speech_prob: float = 0.5) -> None:
+        self.guard, self.tap = guard, tap
+        self.window_s, self.every_s, self.threshold, self.speech_prob = window_s, every_s, threshold, speech_prob
+        self._mic = LoopbackRing(window_s + 1.0)
+        self._samples = 0
+        self._t0: float | None = None
+        self._next_eval = 0.0
+        self._veto = False
+        self.vetoed_s = 0.0
+
+    def __call__(self, channel, frames: np.ndarray, probs: np.ndarray) -> np.ndarray:
+        if channel != "rep" or len(frames) == 0:
+            return probs
+        if self._t0 is None:
+            self._t0 = self.tap.first_start.get("rep", 0.0) if self.tap is not None else 0.0
+        pcm = np.asarray(frames, dtype=np.float32).reshape(-1)
+        t = self._t0 + self._samples / SAMPLE_RATE
+        self._samples += len(pcm)
+        self._mic.push(t, pcm)
+        t_end = t + len(pcm) / SAMPLE_RATE
+        if not np.any(probs >= self.speech_prob):
+            return probs
+        if t_end >= self._next_eval:
+            self._next_eval = t_end + self.every_s
+            verdict = self.guard.check(t_end - self.window_s, t_end, self._mic.span(t_end - self.window_s, t_end))
+            self._veto = verdict.share >= self.threshold
+        if self._veto:
+            self.vetoed_s += len(pcm) / SAMPLE_RATE
+            return np.zeros_like(probs)
+        return probs
