@@ -105,3 +105,14 @@ def test_model_input_layout():
     row2, _ = vf.model_input(louder, b)
     rel_energy = row2[vf.N_FEATURES + vf.INDEX["energy_p90"]]
     assert rel_energy == pytest.approx(20 * np.log10(2), abs=0.3)
+
+
+def test_absolute_half_of_model_input_ignores_line_level():
+    """Loudness on a phone line is arbitrary: only the change against the baseline may carry it."""
+    pcm = tts(LINE)
+    quiet, _ = vf.model_input(vf.extract(pcm * 0.25), vf.SpeakerBaseline())
+    loud, _ = vf.model_input(vf.extract(pcm), vf.SpeakerBaseline())
+    n = vf.N_FEATURES
+    assert np.allclose(quiet[:n], loud[:n], atol=0.05, rtol=0.02)
+    for name in vf.LEVEL_FEATURES:
+        assert loud[vf.INDEX[name]] == 0.0

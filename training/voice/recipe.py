@@ -11,7 +11,7 @@ towards a class by prosody known to move with emotion in the speech literature:
     irritated  1.18    +150           x1.4         +6          +5
 
 At intensity u (uniform 0.4..1.0) each value moves that fraction of the way from neutral, plus
-per-clip jitter; every speaker also gets its own line level (-6..0 dB) and a noise floor, so
+per-clip jitter; every speaker also gets its own line level (-20..0 dB) and a noise floor, so
 absolute loudness says little and the per-speaker baseline has to do the work.
 
 Speakers are grouped for leave-speakers-out evaluation: every espeak-ng variant (the formant and
@@ -116,9 +116,9 @@ def speakers(seed: int = 0) -> list[Speaker]:
     for i, variant in enumerate(ESPEAK_VARIANTS):
         for accent in (ESPEAK_ACCENTS[i % len(ESPEAK_ACCENTS)], ESPEAK_ACCENTS[(i + 3) % len(ESPEAK_ACCENTS)]):
             out.append(Speaker(f"espeak-{accent}+{variant}", f"espeak-{variant}", "espeak",
-                               f"{accent}+{variant}", rng.uniform(-6, 0)))
+                               f"{accent}+{variant}", rng.uniform(-20, 0)))
     for voice in FLITE_VOICES:
-        out.append(Speaker(f"flite-{voice}", f"flite-{voice}", "flite", voice, rng.uniform(-6, 0)))
+        out.append(Speaker(f"flite-{voice}", f"flite-{voice}", "flite", voice, rng.uniform(-20, 0)))
     return out
 
 
@@ -136,7 +136,7 @@ def clip_specs(per_class: int, seed: int = 0) -> list[ClipSpec]:
                     speaker=spk, label=label, sentence=sentence, intensity=u if label != "neutral" else 0.0,
                     tempo=tempo * rng.gauss(1, 0.03), cents=cents + rng.gauss(0, 40),
                     range_mult=rmult * rng.uniform(0.85, 1.15), gain_db=gain + rng.gauss(0, 1.0),
-                    treble_db=treble + rng.gauss(0, 0.7), tremolo=trem, noise_db=rng.uniform(-60, -42),
+                    treble_db=treble + rng.gauss(0, 0.7), tremolo=trem, noise_db=rng.uniform(-65, -48),
                     seed=rng.randrange(1 << 30)))
     return specs
 

@@ -34,11 +34,12 @@ RELATIVE_CUES = (
     ("energy_p90", 3.0, "louder", "quieter"),
     ("pitch_median", 1.5, "higher pitch", "lower pitch"),
     ("pitch_range", 2.0, "wider pitch range", "flatter pitch"),
-    ("rate", 0.6, "faster speech", "slower speech"),
+    ("rate", 1.0, "faster speech", "slower speech"),
     ("tilt", 2.5, "tenser voice", "softer voice"),
     ("pause_ratio", 0.12, "more pauses", ""),
 )
 RISING_END_ST = 2.0  # semitones of final rise that read as "rising pitch" on their own
+MIN_RATE_SPEECH_S = 1.0  # speaking rate of shorter utterances is too noisy to mention
 
 
 class OnnxVoiceEngine:
@@ -85,15 +86,17 @@ class OnnxVoiceEngine:
         valence = VOICE_VALENCE_SCALE * sum(scores[e] * EMOTION_VALENCE[e] for e in EMOTIONS)
         return VoiceEmotion(emotion=emotion, emotion_scores=scores, arousal=float(np.clip(arousal, 0, 1)),
                             valence=float(valence), confidence=float(np.clip(confidence, 0, 1)),
-                            cues=cues(row, warmth))
+                            cues=cues(row, warmth, feats.speech_s))
 
 
-def cues(row: np.ndarray, warmth: float, limit: int = 3) -> tuple[str, ...]:
+def cues(row: np.ndarray, warmth: float, speech_s: float = 10.0, limit: int = 3) -> tuple[str, ...]:
     """Short prosody notes from a model input row, strongest first."""
     absolute, relative = row[: vf.N_FEATURES], row[vf.N_FEATURES: 2 * vf.N_FEATURES]
     found: list[tuple[float, str]] = []
     if warmth > 0:
         for name, threshold, up, down in RELATIVE_CUES:
+            if name == "rate" and speech_s < MIN_RATE_SPEECH_S:
+                continue
             delta = float(relative[vf.INDEX[name]])
             if delta >= threshold and up:
                 found.append((delta / threshold, up))

@@ -13,6 +13,7 @@ absolute values. Everything is vectorised numpy; see bench/bench_voice.py for ti
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,13 +59,58 @@ def _frame_db(pcm: np.ndarray, hop: int) -> np.ndarray:
     return 10.0 * np.log10(np.mean(frames * frames, axis=1) + 1e-10)
 
 
-def _mfcc(pcm: np.ndarray) -> np.ndarray:
-    from python_speech_features import delta, mfcc
+@functools.lru_cache(maxsize=4)
+def _mel_filterbank(nfilt: int, nfft: int, rate: int) -> np.ndarray:
+    from python_speech_features import get_filterbanks
 
-    feats = mfcc(pcm, SAMPLE_RATE, winlen=0.025, winstep=HOP_S, numcep=13, nfilt=26, nfft=512,
-                 appendEnergy=True, winfunc=np.hamming)
-    deltas = delta(feats, 2) if len(feats) >= 3 else np.zeros_like(feats)
-    return np.concatenate([feats.mean(0), feats.std(0), deltas.std(0)])
+    return get_filterbanks(nfilt, nfft, rate)
+
+
+@functools.lru_cache(maxsize=4)
+def _window(n: int) -> np.ndarray:
+    return np.hamming(n)
+
+
+def mfcc_frames(pcm: np.ndarray) -> np.ndarray:
+    """13 MFCCs per 10 ms frame (c0 = log frame energy), numerically the same as
+    `python_speech_features.mfcc(pcm, 16000, winfunc=np.hamming)` but with the filterbank and
+    window cached and strided framing (that function rebuilds both on every call)."""
+    from python_speech_features import lifter
+    from python_speech_features.sigproc import powspec, preemphasis
+    from scipy.fftpack import dct
+
+    win_len, hop, nfft = int(0.025 * SAMPLE_RATE), int(HOP_S * SAMPLE_RATE), 512
+    sig = preemphasis(pcm.astype(np.float64), 0.97)
+    n = 1 if len(sig) <= win_len else 1 + int(np.ceil((len(sig) - win_len) / hop))
+    sig = np.concatenate([sig, np.zeros((n - 1) * hop + win_len - len(sig))])
+    frames = np.lib.stride_tricks.sliding_window_view(sig, win_len)[::hop][:n] * _window(win_len)
+    pspec = powspec(frames, nfft)
+    energy = np.sum(pspec, axis=1)
+    energy = np.where(energy == 0, np.finfo(float).eps, energy)
+    feat = pspec @ _mel_filterbank(26, nfft, SAMPLE_RATE).T
+    feat = np.where(feat == 0, np.finfo(float).eps, feat)
+    feat = lifter(dct(np.log(feat), type=2, axis=1, norm="ortho")[:, :13], 22)
+    feat[:, 0] = np.log(energy)
+    return feat
+
+
+def deltas(feat: np.ndarray, width: int = 2) -> np.ndarray:
+    """Regression deltas over +-width frames (the formula of `python_speech_features.delta`)."""
+    padded = np.pad(feat, ((width, width), (0, 0)), mode="edge")
+    n = len(feat)
+    num = sum(k * (padded[width + k: width + k + n] - padded[width - k: width - k + n]) for k in range(1, width + 1))
+    return num / (2 * sum(k * k for k in range(1, width + 1)))
+
+
+def _mfcc(pcm: np.ndarray) -> np.ndarray:
+    """Mean and std of the MFCCs and std of their deltas over speech frames (c0 within
+    SPEECH_RANGE_DB of the loudest frame), so silences and line level do not leak in."""
+    feats = mfcc_frames(pcm)
+    d = deltas(feats) if len(feats) >= 3 else np.zeros_like(feats)
+    speech = feats[:, 0] > feats[:, 0].max() - SPEECH_RANGE_DB * np.log(10) / 10
+    if speech.sum() >= 2:
+        feats, d = feats[speech], d[speech]
+    return np.concatenate([feats.mean(0), feats.std(0), d.std(0)])
 
 
 def pitch_track(pcm: np.ndarray) -> np.ndarray:
@@ -230,12 +276,19 @@ class SpeakerBaseline:
         self.mean += alpha * (values.astype(np.float64) - self.mean)
 
 
+LEVEL_FEATURES = ("mfcc0_mean", "energy_p90", "energy_median")
+"""Absolute loudness says nothing on a phone line (mic gain, distance, codec): the model gets these
+only relative to the speaker's baseline; in the absolute half they are zeroed."""
+_LEVEL_MASK = np.array([name not in LEVEL_FEATURES for name in FEATURE_NAMES], dtype=np.float32)
+
+
 def model_input(feats: Features, baseline: SpeakerBaseline, update: bool = True) -> tuple[np.ndarray, float]:
-    """The model's input row `[absolute, relative, warmth]` for one utterance; updates the baseline."""
+    """The model's input row `[absolute (level-free), relative, warmth]` for one utterance;
+    updates the baseline."""
     rel, warmth = baseline.relative(feats.values)
     if update:
         baseline.update(feats.values)
-    row = np.concatenate([feats.values, rel, [warmth]]).astype(np.float32)
+    row = np.concatenate([feats.values * _LEVEL_MASK, rel, [warmth]]).astype(np.float32)
     return row, warmth
 
 

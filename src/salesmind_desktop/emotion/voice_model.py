@@ -247,31 +247,42 @@ def write_manifest(folder: Path, files: Sequence[str], **fields) -> Path:
 
 
 def simulate_calls(values: np.ndarray, speakers: Sequence[str], passes: int = 2, call_len: tuple[int, int] = (6, 10),
-                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                   seed: int = 0, labels: np.ndarray | None = None, max_opening: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """Model input rows for labelled clips, each seen inside simulated calls of its own speaker.
 
     Every speaker's clips are shuffled into pseudo-calls (`call_len` utterances); a fresh
     `SpeakerBaseline` runs through each call exactly as at run time, so the relative half of a
-    row is what the engine would have seen at that point. Each clip appears once per pass.
+    row is what the engine would have seen at that point. Calls usually open calmly, so when
+    `labels` are given each call starts with 0..`max_opening` neutral clips of that speaker (while
+    they last) before the rest in random order. Each clip appears once per pass.
     Returns `(rows, source_index)` where `source_index[i]` is the clip behind row i.
     """
     from salesmind_desktop.emotion.voice_features import Features, SpeakerBaseline, model_input
 
     rng = np.random.default_rng(seed)
     speakers = np.asarray(speakers)
+    neutral = EMOTIONS.index("neutral")
     rows, index = [], []
     for _ in range(passes):
         for spk in np.unique(speakers):
-            clips = rng.permutation(np.flatnonzero(speakers == spk))
-            pos = 0
-            while pos < len(clips):
+            clips = list(rng.permutation(np.flatnonzero(speakers == spk)))
+            while clips:
                 length = int(rng.integers(call_len[0], call_len[1] + 1))
+                call: list[int] = []
+                if labels is not None:
+                    opening = int(rng.integers(0, max_opening + 1))
+                    call.extend([i for i in clips if labels[i] == neutral][:opening])
+                    rest = [i for i in clips if i not in set(call)]
+                else:
+                    rest = clips
+                call.extend(rest[: max(0, length - len(call))])
+                taken = set(call)
+                clips = [i for i in clips if i not in taken]
                 baseline = SpeakerBaseline()
-                for i in clips[pos:pos + length]:
+                for i in call:
                     row, _ = model_input(Features(values[i], 1.0, 10), baseline)
                     rows.append(row)
                     index.append(i)
-                pos += length
     return np.asarray(rows, dtype=np.float32), np.asarray(index, dtype=int)
 
 
@@ -286,9 +297,11 @@ def evaluate_by_speaker(values: np.ndarray, labels: np.ndarray, arousal: np.ndar
     y_true, y_pred, a_true, a_pred = [], [], [], []
     for test_idx in folds:
         train_idx = np.setdiff1d(np.arange(len(labels)), test_idx)
-        x_tr, src_tr = simulate_calls(values[train_idx], speakers[train_idx], passes, seed=config.seed)
+        x_tr, src_tr = simulate_calls(values[train_idx], speakers[train_idx], passes, seed=config.seed,
+                                      labels=labels[train_idx])
         model = train(x_tr, labels[train_idx][src_tr], arousal[train_idx][src_tr], config)
-        x_te, src_te = simulate_calls(values[test_idx], speakers[test_idx], 1, seed=config.seed + 1)
+        x_te, src_te = simulate_calls(values[test_idx], speakers[test_idx], 1, seed=config.seed + 1,
+                                      labels=labels[test_idx])
         p, a = model.forward(x_te)
         y_true.append(labels[test_idx][src_te])
         y_pred.append(p.argmax(axis=1))
@@ -300,5 +313,5 @@ def evaluate_by_speaker(values: np.ndarray, labels: np.ndarray, arousal: np.ndar
 
 def fit_final(values: np.ndarray, labels: np.ndarray, arousal: np.ndarray, speakers: Sequence[str],
               config: TrainConfig = TrainConfig(), passes: int = 2) -> MLP:
-    x, src = simulate_calls(values, np.asarray(speakers), passes, seed=config.seed)
+    x, src = simulate_calls(values, np.asarray(speakers), passes, seed=config.seed, labels=labels)
     return train(x, labels[src], arousal[src], config)
