@@ -22,7 +22,7 @@ from salesmind_desktop.ui.badge import Badge
 from salesmind_desktop.ui.bridge import EventBridge
 from salesmind_desktop.ui.consent import consent_gate
 from salesmind_desktop.ui.controller import LOADING, CallController, SessionFactory
-from salesmind_desktop.ui.toast import ToastStack
+from salesmind_desktop.ui.toast import TOAST_WIDTH, ToastStack
 from salesmind_desktop.ui.transcript import TranscriptPanel
 from salesmind_desktop.ui.tray import Tray
 
@@ -167,8 +167,9 @@ class DesktopApp(QObject):
     def toggle_transcript(self, visible: bool | None = None) -> None:
         visible = (not self.transcript.isVisible()) if visible is None else visible
         if visible:
-            geo = self.badge.frameGeometry()
-            self.transcript.move(QPoint(geo.right() - self.transcript.width(), geo.bottom() + 6))
+            geo = self.badge.frameGeometry()  # left of the badge and the toasts stacked under it
+            x = min(geo.left(), geo.right() - TOAST_WIDTH) - self.transcript.width() - 8
+            self.transcript.move(QPoint(x, geo.top()) if x >= 0 else QPoint(geo.left(), geo.bottom() + 240))
             self.transcript.show()
         else:
             self.transcript.hide()

@@ -15,6 +15,7 @@ from salesmind_desktop.ui.badge import no_focus_window_flags
 from salesmind_desktop.ui.style import BG, CUE_COLOR, FG, MUTED, mmss
 
 ACTIONS = ("dismissed", "helpful", "snooze")
+TOAST_WIDTH = 320
 
 
 class CueToast(QWidget):
@@ -28,7 +29,7 @@ class CueToast(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setObjectName("toast")
-        self.setFixedWidth(320)
+        self.setFixedWidth(TOAST_WIDTH)
 
         kind = QLabel(f"{cue.type.replace('_', ' ').upper()} · {mmss(cue.t)}")
         kind.setObjectName("kind")
