@@ -62,3 +62,45 @@ def test_summary_talk_from_utterances_when_no_vad_regions_are_forwarded():
            activity=False)
     talk = ins.finish("x", 10.0).talk
     assert talk.rep_share == round(3 / 9, 3) and talk.rep_questions == 1 and talk.customer_wpm > 0
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+region = st.tuples(st.sampled_from(["rep", "customer"]), st.floats(0.05, 8), st.floats(0.1, 15))
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(region, min_size=1, max_size=40))
+def test_incremental_queries_match_brute_force(raw):
+    """Each channel's VAD gives non-overlapping regions in order; the two channels interleave freely."""
+    cursor = {"rep": 0.0, "customer": 0.0}
+    spec = []
+    for ch, gap, dur in raw:
+        spec.append((ch, cursor[ch] + gap, dur))
+        cursor[ch] += gap + dur
+    t = TalkTracker()
+    for ch, start, dur in spec:
+        t.add_region(ch, start, start + dur)
+    reps = [(s, s + d) for ch, s, d in spec if ch == "rep"]
+    custs = [(s, s + d) for ch, s, d in spec if ch == "customer"]
+    mono = t.monologues()
+    if reps:
+        last_end = max(e for _, e in reps)
+        assert t.current_monologue()[1] == last_end
+        assert t.current_monologue() == max(mono, key=lambda m: m[1])
+    # interruptions: brute force over all pairs
+    expected = {r for r, re_ in reps for c, ce in custs if c + 0.3 < r < ce - 0.3}
+    assert {i.t for i in t.interruptions} == expected
+    # windowed speech equals the brute-force union
+    lo, hi = 50.0, 170.0
+    for ch, spans in (("rep", reps), ("customer", custs)):
+        pts = sorted((max(s, lo), min(e, hi)) for s, e in spans if e > lo and s < hi)
+        total, cur = 0.0, None
+        for s, e in pts:
+            if cur is None or s > cur[1]:
+                total += (cur[1] - cur[0]) if cur else 0.0
+                cur = [s, e]
+            else:
+                cur[1] = max(cur[1], e)
+        total += (cur[1] - cur[0]) if cur else 0.0
+        assert abs(t.speech_seconds(ch, lo, hi) - total) < 1e-6

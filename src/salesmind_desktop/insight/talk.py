@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -58,6 +59,10 @@ class Interruption:
     customer_end: float
 
 
+def _start(r: Region) -> float:
+    return r.start
+
+
 def _union_seconds(regions: list[Region], lo: float = float("-inf"), hi: float = float("inf")) -> float:
     spans = sorted((max(r.start, lo), min(r.end, hi)) for r in regions if r.end > lo and r.start < hi)
     total = 0.0
@@ -84,6 +89,8 @@ class TalkTracker:
         self.rep_questions = 0
         self.interruptions: list[Interruption] = []
         self._utterances: dict[str, list[tuple[float, float, int]]] = {"rep": [], "customer": []}
+        self._last_end: dict[str, float] = {"rep": float("-inf"), "customer": float("-inf")}
+        self._longest: dict[str, float] = {"rep": 0.0, "customer": 0.0}  # bounds look-backs
 
     # ----------------------------------------------------------------------------- feeding
 
@@ -92,20 +99,36 @@ class TalkTracker:
         if channel not in self.regions or end <= start:
             return []
         region = Region(channel, start, end)
-        self.regions[channel].append(region)
+        bisect.insort(self.regions[channel], region, key=_start)
+        self._last_end[channel] = max(self._last_end[channel], end)
+        self._longest[channel] = max(self._longest[channel], end - start)
         found: list[Interruption] = []
         if channel == "rep":
-            for c in self.regions["customer"]:
+            for c in self._overlapping("customer", region.start, region.start):
                 if self._interrupts(region, c):
                     found.append(Interruption(region.start, c.start, c.end))
         else:
-            for r in self.regions["rep"]:
+            for r in self._overlapping("rep", region.start, region.end):
                 if self._interrupts(r, region):
                     found.append(Interruption(r.start, region.start, region.end))
         known = {i.t for i in self.interruptions}
         found = [i for i in found if i.t not in known]
         self.interruptions.extend(found)
         return found
+
+    def _overlapping(self, channel: str, lo: float, hi: float) -> list[Region]:
+        """Regions of `channel` that overlap [lo, hi] (regions are sorted by start)."""
+        regions = self.regions[channel]
+        i = bisect.bisect_right(regions, hi, key=_start)
+        out = []
+        while i > 0:
+            i -= 1
+            r = regions[i]
+            if r.start < lo - self._longest[channel]:
+                break
+            if r.end >= lo:
+                out.append(r)
+        return out
 
     @staticmethod
     def _interrupts(rep: Region, customer: Region) -> bool:
@@ -124,7 +147,8 @@ class TalkTracker:
     # ----------------------------------------------------------------------------- queries
 
     def speech_seconds(self, channel: str, lo: float = float("-inf"), hi: float = float("inf")) -> float:
-        return _union_seconds(self.regions[channel], lo, hi)
+        regions = self._overlapping(channel, lo, hi) if lo > float("-inf") else self.regions[channel]
+        return _union_seconds(regions, lo, hi)
 
     def share(self, lo: float = float("-inf"), hi: float = float("inf")) -> tuple[float, float]:
         rep = self.speech_seconds("rep", lo, hi)
@@ -138,7 +162,12 @@ class TalkTracker:
 
     def recent_wpm(self, channel: str, since: float) -> tuple[float, int, float]:
         """(wpm, words, seconds) over this side's utterances that started at or after `since`."""
-        recent = [(s, e, n) for s, e, n in self._utterances[channel] if s >= since]
+        recent = []
+        for s, e, n in reversed(self._utterances[channel]):
+            if s < since - 120.0:  # utterances arrive in time order and last seconds, not minutes
+                break
+            if s >= since:
+                recent.append((s, e, n))
         seconds = sum(e - s for s, e, _ in recent)
         words = sum(n for _, _, n in recent)
         return (60.0 * words / seconds if seconds > 0 else 0.0), words, seconds
@@ -146,13 +175,12 @@ class TalkTracker:
     def monologues(self) -> list[tuple[float, float]]:
         """Rep monologues as (start, end), longest stretches without the customer speaking."""
         reps = sorted(self.regions["rep"], key=lambda r: r.start)
-        custs = self.regions["customer"]
         out: list[tuple[float, float]] = []
         cur: list[float] | None = None
         for r in reps:
             if cur is not None:
                 pause = r.start - cur[1]
-                customer_between = any(c.start < r.start and c.end > cur[1] for c in custs)
+                customer_between = self._customer_between(cur[1], r.start)
                 if pause <= MONOLOGUE_PAUSE_S and not customer_between:
                     cur[1] = max(cur[1], r.end)
                     continue
@@ -163,12 +191,20 @@ class TalkTracker:
         return out
 
     def current_monologue(self) -> tuple[float, float] | None:
-        """The rep monologue that contains the latest rep speech, if any."""
-        mono = self.monologues()
-        if not mono:
+        """The rep monologue that contains the latest rep speech, if any (walks back from the end)."""
+        reps = self.regions["rep"]
+        if not reps:
             return None
-        last = max(mono, key=lambda m: m[1])
-        return last
+        start, end = reps[-1].start, self._last_end["rep"]
+        for i in range(len(reps) - 2, -1, -1):
+            prev = reps[i]
+            if start - prev.end > MONOLOGUE_PAUSE_S or self._customer_between(prev.end, start):
+                break
+            start = min(start, prev.start)
+        return start, end
+
+    def _customer_between(self, lo: float, hi: float) -> bool:
+        return any(c.start < hi and c.end > lo for c in self._overlapping("customer", lo, hi))
 
     def silence_gaps(self, min_gap_s: float = SILENCE_GAP_S) -> list[tuple[float, float]]:
         spans = sorted((r.start, r.end) for rs in self.regions.values() for r in rs)
@@ -181,8 +217,8 @@ class TalkTracker:
         return gaps
 
     def last_speech_end(self, channel: str) -> float | None:
-        regions = self.regions[channel]
-        return max(r.end for r in regions) if regions else None
+        end = self._last_end[channel]
+        return end if end > float("-inf") else None
 
     def metrics(self) -> dict[str, float | int]:
         rep_share, cust_share = self.share()
