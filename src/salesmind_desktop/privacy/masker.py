@@ -30,6 +30,13 @@ _TLD = r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|ie|us|ca|au|info|biz)"
 _SPOKEN_EMAIL = re.compile(
     rf"\b[A-Za-z0-9]+(?:\s+(?:dot|underscore|dash)\s+[A-Za-z0-9]+)*\s+at\s+[A-Za-z0-9]+"
     rf"(?:\s+dot\s+[A-Za-z0-9]+)*\s+dot\s+{_TLD}\b", re.IGNORECASE)
+# "mary at northwind.com" (ASR wrote the domain): only after an e-mail cue, "look at google.com" stays
+_AT_DOMAIN_EMAIL = re.compile(
+    rf"\b(?:e-?mail|mail|address|write|send|contact|reach)\b[^.!?\n]{{0,25}}?\b"
+    rf"(?!(?:me|us|him|her|them|you)\s)([A-Za-z0-9._-]+\s+at\s+[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.{_TLD})\b", re.IGNORECASE)
+# "my email is john.smiths.com" (ASR dropped the "at"): a domain-like token right after an e-mail cue
+_CUED_EMAIL = re.compile(
+    rf"\be-?mail(?:\s+address)?(?:\s+is|:)?\s+([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9.-]+)?\.{_TLD})\b", re.IGNORECASE)
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}\b")
 _SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}\b")
 _NINO = re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
@@ -120,10 +127,12 @@ def _grouped_numbers(text: str) -> list[Finding]:
 
 
 def find_pii(text: str) -> list[Finding]:
-    """All PII spans in `text`, non-overlapping, in order (stronger types win overlaps)."""
+    """All PII spans in `text`, non-overlapping, in order (longer spans, then stronger types, win)."""
     candidates: list[Finding] = []
     for rx, kind in ((_EMAIL, "EMAIL"), (_SPOKEN_EMAIL, "EMAIL")):
         candidates += [Finding(kind, m.start(), m.end(), m.group()) for m in rx.finditer(text)]
+    for rx in (_AT_DOMAIN_EMAIL, _CUED_EMAIL):
+        candidates += [Finding("EMAIL", m.start(1), m.end(1), m.group(1)) for m in rx.finditer(text)]
     for m in _IBAN.finditer(text):
         raw = m.group()
         for end in range(len(raw), 14, -1):  # the regex is greedy: find the longest valid prefix
@@ -138,7 +147,8 @@ def find_pii(text: str) -> list[Finding]:
         if kind:
             candidates.append(Finding(kind, start, end, text[start:end]))
     rank = {k: i for i, k in enumerate(PLACEHOLDERS)}
-    candidates.sort(key=lambda f: (rank[f.kind], -(f.end - f.start), f.start))
+    # the longest span wins an overlap (a whole spoken card over the digit group inside it), then the type
+    candidates.sort(key=lambda f: (-(f.end - f.start), rank[f.kind], f.start))
     chosen: list[Finding] = []
     for f in candidates:
         if all(f.end <= c.start or f.start >= c.end for c in chosen):

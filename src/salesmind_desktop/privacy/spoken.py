@@ -78,8 +78,23 @@ def _convert(words: list[str]) -> str:
     return "".join(out)
 
 
+def _digit_groups(text: str, words: list[_Tok]) -> bool:
+    """ASR wrote the digits as groups ("5500, oh, 5500, 5500"): 8+ digits, not a thousands-grouped amount."""
+    raw = text[words[0].start:words[-1].end]
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
+        return False
+    digits = [w.text for w in words if w.text.isdigit()]
+    groups = [len(d) for d in digits]
+    if digits and all(re.fullmatch(r"(?:19|20)\d\d", d) for d in digits):
+        return False  # "2019, 2020, 2021" are years
+    alias = any(w.text.lower() in ZERO_ALIASES | set(REPEAT) for w in words)
+    id_like = alias or max(groups, default=0) >= 4 or (len(groups) >= 4 and min(groups) >= 3)
+    return sum(groups) >= 8 and ("," in raw or alias) and id_like  # "10, 25, 50, 100" is a list
+
+
 def spoken_digit_runs(text: str, min_words: int = 3) -> list[tuple[int, int, str]]:
-    """Runs of at least `min_words` number tokens containing at least one spelled-out word."""
+    """Runs of at least `min_words` number tokens with a spelled-out word, or digit groups ASR joined
+    with commas/"oh" (8+ digits)."""
     toks = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     runs: list[tuple[int, int, str]] = []
     i = 0
@@ -107,7 +122,8 @@ def spoken_digit_runs(text: str, min_words: int = 3) -> list[tuple[int, int, str
         spelled = [w for w in words if not w.text.isdigit()]
         has_real_word = any(w.text.lower() not in ZERO_ALIASES for w in spelled)
         amount = any(w.text.lower() == "thousand" for w in words)  # "fifty thousand" is money, not an id
-        if len(words) >= min_words and has_real_word and not amount:
+        long_pair = len(words) == 2 and sum(len(w.text) for w in words if w.text.isdigit()) >= 12
+        if (len(words) >= min_words or long_pair) and not amount and (has_real_word or _digit_groups(text, words)):
             runs.append((words[0].start, words[-1].end, _convert([w.text for w in words])))
         i = max(j, i + 1)
     return runs
