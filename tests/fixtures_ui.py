@@ -7,8 +7,11 @@ computed by the real core, so the UI tests check the UI against what the core de
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +160,26 @@ def desktop(qtbot):
         for w in list(app.summary_windows):
             w.close()
         app.toasts.clear()
+
+
+@pytest.fixture(scope="session")
+def xvfb_display():
+    """A private Xvfb server (a real X11 display) for tests that need real window-manager-free X."""
+    if not shutil.which("Xvfb"):
+        pytest.fail("Xvfb is required for the UI tests: run scripts/setup.sh (apt-get install xvfb)")
+    for n in range(120, 160):
+        if Path(f"/tmp/.X11-unix/X{n}").exists() or Path(f"/tmp/.X{n}-lock").exists():
+            continue
+        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{n}").exists():
+                break
+            time.sleep(0.05)
+        if proc.poll() is None and Path(f"/tmp/.X11-unix/X{n}").exists():
+            yield f":{n}"
+            proc.terminate()
+            proc.wait(5)
+            return
+        proc.kill()
+    pytest.fail("could not start Xvfb")
