@@ -59,10 +59,9 @@ class JsonArchive:
             if not isinstance(d, dict):
                 continue
             ess = d.get("ess") if isinstance(d.get("ess"), dict) else {}
-            customer = d.get("customer") if isinstance(d.get("customer"), dict) else {}
             out.append(CallEntry(str(d.get("call_id", path.stem)), str(d.get("started_at", d.get("started", ""))),
                                  float(d.get("duration_s", 0) or 0), ess.get("overall"),
-                                 str(customer.get("name") or customer.get("crm_id") or ""), str(path)))
+                                 str(d.get("customer_name") or d.get("customer_id") or ""), str(path)))
         return out
 
     def load(self, entry: CallEntry) -> dict[str, Any]:
