@@ -13,6 +13,7 @@ events) when the pipeline forwards them, otherwise from the speech regions seen 
 
 from __future__ import annotations
 
+import bisect
 import math
 
 from salesmind_desktop.errors import ConfigError
@@ -177,7 +178,9 @@ class CallInsight:
         """
         hold = self.settings.hold_gap_s
         tau = t0
-        for r in sorted(self.talk.regions["customer"], key=lambda r: r.start):
+        regions = self.talk.regions["customer"]  # sorted by start
+        first = bisect.bisect_left(regions, t0 - hold - self.talk.longest("customer"), key=lambda r: r.start)
+        for r in regions[first:]:
             if r.start >= tau:
                 break
             if r.end > tau - hold:

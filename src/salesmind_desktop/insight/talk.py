@@ -216,6 +216,10 @@ class TalkTracker:
             cur_end = e if cur_end is None else max(cur_end, e)
         return gaps
 
+    def longest(self, channel: str) -> float:
+        """Longest region seen on a channel (bounds look-back searches)."""
+        return self._longest[channel]
+
     def last_speech_end(self, channel: str) -> float | None:
         end = self._last_end[channel]
         return end if end > float("-inf") else None
