@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from fixtures_mongo import mongo_uri  # noqa: F401 (fixture)
+from fixtures_pulse import pulse_server  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.packaging, pytest.mark.slow]
 
@@ -46,7 +47,10 @@ def bundle(tmp_path_factory) -> Path:
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     path = out / "dist" / "SalesMind"
     size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-    print(f"\nbuild: {time.monotonic() - started:.0f} s, bundle {size / 2**20:.0f} MiB")
+    tarballs = list((out / "dist").glob("SalesMind-*-linux-*.tar.gz"))
+    assert len(tarballs) == 1, f"expected one tarball in {out / 'dist'}"
+    print(f"\nbuild: {time.monotonic() - started:.0f} s, bundle {size / 2**20:.0f} MiB, "
+          f"tarball {tarballs[0].stat().st_size / 2**20:.0f} MiB")
     return path
 
 
@@ -56,6 +60,7 @@ def frozen_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update(SALESMIND_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen",
                SALESMIND_POLICY_FILE=str(tmp_path / "no-policy.toml"), **extra)
     env.pop("SALESMIND_MONGODB_URI", None)
+    (tmp_path / "home").mkdir(exist_ok=True)
     return env
 
 
@@ -123,18 +128,22 @@ def test_frozen_app_starts_and_keeps_running_offscreen(bundle, tmp_path):
     assert "Traceback" not in err
 
 
-def test_frozen_keyring_and_crm_through_doctor(bundle, tmp_path, mongo_uri):  # noqa: F811
-    """The frozen app stores the CRM URI in the real keychain and the doctor reaches the CRM."""
+def test_frozen_doctor_passes_with_keyring_crm_and_loopback(bundle, tmp_path, mongo_uri, pulse_server):  # noqa: F811
+    """On a ready PC (keychain, CRM, PulseAudio with a loopback) the frozen doctor passes every check:
+    the CRM URI goes into the real keychain through the frozen keyring backend, and the frozen
+    PulseAudio backend (pactl + PortAudio) finds the mic and the loopback."""
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         pytest.fail("run under scripts/test.sh (dbus-run-session + gnome-keyring) to test the keychain")
-    env = frozen_env(tmp_path)
+    env = frozen_env(tmp_path, PULSE_SERVER=pulse_server.env["PULSE_SERVER"])
     connect = run_frozen(bundle, ["crm", "connect", mongo_uri], env, timeout=120)
     assert connect.returncode == 0, connect.stdout + connect.stderr
     doctor = run_frozen(bundle, ["doctor"], env, timeout=300)
     out = doctor.stdout + doctor.stderr
+    assert doctor.returncode == 0, out
     assert "SecretService" in out, out  # the keyring backend survived freezing
-    crm_line = next(line for line in out.splitlines() if "CRM" in line)
-    assert "reachable" in crm_line, out
+    lines = {line.split(":")[0].strip(): line for line in out.splitlines() if line.startswith(("ok", "FAIL"))}
+    assert "reachable" in lines["ok    CRM"], out
+    assert "speakers.monitor" in lines["ok    live capture"], out
     assert "Traceback" not in out
 
 
@@ -153,3 +162,29 @@ def test_frozen_doctor_and_selftest_report_a_damaged_model(bundle, tmp_path):
         out = proc.stdout + proc.stderr
         assert proc.returncode != 0, f"{args} passed with a corrupt model:\n{out}"
         assert victim.name in out and "Traceback" not in out, out
+
+
+def test_linux_install_script_with_policy_and_uninstall(bundle, tmp_path):
+    """packaging/linux/install.sh (shipped in the tarball), staged under a fake root."""
+    root, script = tmp_path / "root", str(bundle / "install.sh")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[lock]\nkeys = ["privacy.nope"]\n')
+    proc = subprocess.run([script, "--root", str(root), "--policy", str(bad)], capture_output=True, text=True)
+    assert proc.returncode != 0 and "privacy.nope" in proc.stderr and not root.exists()
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[privacy]\nretention_days = 7\n[lock]\nkeys = ["privacy.retention_days"]\n')
+    proc = subprocess.run([script, "--root", str(root), "--policy", str(policy)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    installed = root / "opt" / "salesmind"
+    assert os.readlink(root / "usr/local/bin/salesmind-desktop") == "/opt/salesmind/salesmind-desktop"
+    assert "Exec=/opt/salesmind/salesmind-desktop" in (root / "usr/share/applications/salesmind.desktop").read_text()
+    assert (root / "etc/salesmind/policy.toml").read_text() == policy.read_text()
+    check = subprocess.run([str(installed / EXE_NAME), "selftest", "--check-policy",
+                            str(root / "etc/salesmind/policy.toml")], capture_output=True, text=True,
+                           env=frozen_env(tmp_path), timeout=120)
+    assert "privacy.retention_days = 7  (locked)" in check.stdout, check.stdout + check.stderr
+    subprocess.run([script, "--root", str(root), "--uninstall"], check=True, capture_output=True)
+    assert not installed.exists() and (root / "etc/salesmind/policy.toml").is_file()  # IT's policy stays
+    subprocess.run([script, "--root", str(root), "--uninstall", "--purge-policy"], check=True, capture_output=True)
+    assert not (root / "etc/salesmind").exists()

@@ -21,11 +21,9 @@ rm -rf "$APPDIR"
 mkdir -p "$APPDIR/usr/lib"
 cp -a "$BUNDLE" "$APPDIR/usr/lib/salesmind"
 cp packaging/linux/salesmind.desktop "$APPDIR/salesmind.desktop"
-if [ -f assets/icons/salesmind.png ]; then
-  cp assets/icons/salesmind.png "$APPDIR/salesmind.png"
-else  # appimagetool requires an icon named after the desktop file's Icon= key
-  convert -size 256x256 xc:'#1f7a4d' "$APPDIR/salesmind.png" 2>/dev/null || : > "$APPDIR/salesmind.png"
-fi
+# appimagetool requires an icon named after the desktop file's Icon= key, next to AppRun.
+cp assets/icons/salesmind.svg "$APPDIR/salesmind.svg"
+ln -sf salesmind.svg "$APPDIR/.DirIcon"
 cat > "$APPDIR/AppRun" <<'RUN'
 #!/bin/sh
 HERE=$(dirname "$(readlink -f "$0")")
