@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -49,8 +47,12 @@ def test_scripted_call_shows_core_badge_cues_and_summary(qtbot, desktop):
     window = app.summary_windows[0]
     assert window.windowTitle().startswith("SalesMind")
     assert window.data["ess"] == summary.to_dict()["ess"]
-    saved = json.loads((app.archive.folder / "ui-test-call.json").read_text())
-    assert saved["ess"]["overall"] == summary.ess.overall
+    from salesmind_desktop.store.local import LocalStore
+
+    with LocalStore() as store:  # kept in the real local store (masked) and queued for CRM sync
+        assert store.summary("ui-test-call")["ess"] == summary.to_dict()["ess"]
+        assert store.summary("ui-test-call")["started_at"] == app.controller.started_at
+        assert store.outbox_item("ui-test-call") is not None
 
 
 def test_suppressed_cues_never_become_toasts(qtbot, desktop):

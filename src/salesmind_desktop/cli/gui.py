@@ -38,6 +38,12 @@ def run(args: argparse.Namespace | None = None, session_factory=None, start: boo
 
     desktop = DesktopApp(settings, session_factory=session_factory, consent=consent)
     desktop.show()
+    try:
+        from salesmind_desktop.crm.connection import start_background_sync
+
+        desktop.attach_sync(start_background_sync(settings))
+    except (ImportError, SalesMindError) as exc:  # the app works without a CRM
+        desktop.tray.set_sync(f"unavailable: {getattr(exc, 'message', exc)}")
     if start:
         from PySide6.QtCore import QTimer
 

@@ -1,5 +1,10 @@
-"""Where past calls are listed and reopened from: the local store when it is available,
-otherwise the exported summary JSON files in `paths.data_dir()/calls/`."""
+"""Where finished calls are kept, listed and reopened from.
+
+`StoreArchive` (the app's default) keeps calls in the local SQLite store through
+`store.persist.persist_call` — PII masked, and queued for CRM sync in the same transaction.
+`JsonArchive` keeps plain summary JSON files in `paths.data_dir()/calls/` (used when the store
+cannot be opened, and by tests).
+"""
 
 from __future__ import annotations
 
@@ -66,3 +71,60 @@ class JsonArchive:
 
     def load(self, entry: CallEntry) -> dict[str, Any]:
         return json.loads(Path(entry.source).read_text(encoding="utf-8"))
+
+
+class StoreArchive:
+    """The local call store: `save` masks, stores and queues the call; `load` reads it back."""
+
+    source = "store"
+
+    def __init__(self, settings, store=None) -> None:
+        self.settings = settings
+        self._store = store
+
+    def _open(self):
+        from salesmind_desktop.store.local import LocalStore
+
+        return self._store if self._store is not None else LocalStore()
+
+    def _close(self, store) -> None:
+        if store is not self._store:
+            store.close()
+
+    def save(self, summary: dict[str, Any]) -> str:
+        from salesmind_desktop.store.persist import persist_call
+
+        store = self._open()
+        try:
+            return persist_call(summary, settings=self.settings, store=store,
+                                audio_path=summary.get("audio_path") or None)
+        finally:
+            self._close(store)
+
+    def entries(self) -> list[CallEntry]:
+        import datetime as dt
+
+        store = self._open()
+        try:
+            out = []
+            for call_id in reversed(store.call_ids()):
+                row = store.call(call_id) or {}
+                summary = store.summary(call_id) or {}
+                started = row.get("started_at")
+                out.append(CallEntry(call_id, dt.datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M")
+                                     if isinstance(started, (int, float)) else "",
+                                     float(row.get("duration_s") or 0), row.get("ess_overall"),
+                                     str(summary.get("customer_name") or row.get("customer_id") or ""), "store"))
+            return out
+        finally:
+            self._close(store)
+
+    def load(self, entry: CallEntry) -> dict[str, Any]:
+        store = self._open()
+        try:
+            data = store.summary(entry.call_id)
+        finally:
+            self._close(store)
+        if data is None:
+            raise FileNotFoundError(f"call {entry.call_id} is no longer in the local store")
+        return data

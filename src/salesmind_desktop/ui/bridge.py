@@ -36,6 +36,7 @@ class EventBridge(QObject):
     call_ended = Signal(object)  # CallEnded
     audio_time = Signal(float)  # latest audio time seen on any event, for the call clock
     unknown = Signal(object)  # any other event (forward compatibility)
+    sync_status = Signal(object)  # crm.sync.SyncStatus from the background sync thread
 
     def __init__(self, parent: QObject | None = None, level_interval_s: float = 0.1) -> None:
         super().__init__(parent)

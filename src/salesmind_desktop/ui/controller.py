@@ -84,6 +84,7 @@ class CallController(QObject):
         self._thread: QThread | None = None
         self._worker: CallWorker | None = None
         self.default_factory: SessionFactory | None = None
+        self.started_at: str | None = None  # ISO 8601 UTC wall clock when listening began
 
     @property
     def state(self) -> str:
@@ -154,6 +155,9 @@ class CallController(QObject):
     @Slot()
     def _on_listening(self) -> None:
         if self._state == LOADING:
+            import datetime as dt
+
+            self.started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             self._set_state(LISTENING)
             self.progress.emit("Listening")
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from salesmind_desktop import settings as settings_mod
 from salesmind_desktop.errors import SalesMindError
-from salesmind_desktop.ui.archive import JsonArchive
+from salesmind_desktop.ui.archive import StoreArchive
 from salesmind_desktop.ui.badge import Badge
 from salesmind_desktop.ui.bridge import EventBridge
 from salesmind_desktop.ui.consent import consent_gate
@@ -50,7 +50,7 @@ class DesktopApp(QObject):
         super().__init__()
         self.settings = settings
         self._save_settings = save_settings
-        self.archive = archive or JsonArchive()
+        self.archive = archive if archive is not None else StoreArchive(settings)
         self._crm = crm
         self.bridge = EventBridge(self)
         self.badge = Badge()
@@ -69,6 +69,7 @@ class DesktopApp(QObject):
         self.history_window = None
         self.settings_dialog = None
         self.last_error: tuple[str, str] | None = None
+        self.sync = None  # background CRM sync worker (attach_sync)
         self._wire()
         self.badge.place(settings.ui.badge_x, settings.ui.badge_y)
         self.badge.set_menu(self.tray.menu)
@@ -142,13 +143,21 @@ class DesktopApp(QObject):
         """A call ended: keep the summary, then open its window."""
         from salesmind_desktop.ui.summary_model import summary_dict
 
-        data = summary_dict(summary)
+        data = dict(summary_dict(summary))
+        if not data.get("started_at") and self.controller.started_at:
+            data["started_at"] = self.controller.started_at
+        self.save_call(data)
+        self.open_summary(data)
+
+    def save_call(self, data: dict) -> None:
         try:
             self.archive.save(data)
+        except SalesMindError as exc:
+            self._on_error(f"could not keep the call: {exc.message}", exc.fix or "export it from the summary window")
         except OSError as exc:
-            self._on_error(f"could not save the call summary: {exc}", "check free disk space; "
-                           "export it from the summary window")
-        self.open_summary(summary)
+            self._on_error(f"could not keep the call: {exc}", "check free disk space; export it from the summary window")
+        if self.sync is not None:
+            self.sync.kick()
 
     def open_summary(self, summary: Any):
         from salesmind_desktop.ui.summary_window import SummaryWindow
@@ -156,13 +165,24 @@ class DesktopApp(QObject):
         preview, approve = self._crm if self._crm is not None else crm_hooks(self.settings)
         c = self.settings.coaching
         window = SummaryWindow(summary, preview, approve, thresholds=(c.amber_below, c.red_below))
-        window.saved.connect(self.archive.save)
+        window.saved.connect(self.save_call)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda *_: self.summary_windows.remove(window)
                                  if window in self.summary_windows else None)
         self.summary_windows.append(window)
         window.show()
         return window
+
+    def attach_sync(self, worker) -> None:
+        """Show the background CRM sync's status (worker thread → GUI thread via the bridge)."""
+        self.sync = worker
+        self.bridge.sync_status.connect(self._on_sync_status)
+        worker.on_status = self.bridge.sync_status.emit
+
+    def _on_sync_status(self, status) -> None:
+        self.tray.set_sync(status.describe() if status.state != "not_configured" else "")
+        if status.state == "error" and status.last_error and self.tray.icon.isVisible():
+            self.tray.icon.showMessage("SalesMind — CRM sync", status.last_error)
 
     def toggle_transcript(self, visible: bool | None = None) -> None:
         visible = (not self.transcript.isVisible()) if visible is None else visible
@@ -209,4 +229,6 @@ class DesktopApp(QObject):
         if self.controller.is_active():
             self.controller.stop()
             self.controller.wait(15_000)
+        if self.sync is not None:
+            self.sync.stop()
         QApplication.quit()

@@ -42,6 +42,13 @@ class PacedSource:
         return getattr(self.inner, name)
 
 
+def new_call_id() -> str:
+    """Unique, sortable and readable: 20261122-031502-5f3a."""
+    import uuid
+
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:4]
+
+
 class LockedInsight:
     """Wraps the call's `CallInsight` so the rep's cue feedback (GUI thread) and the pipeline's
     consumer thread never use it at the same time."""
@@ -76,8 +83,8 @@ class SessionPipeline:
 
         pipeline.insight_factory = factory
 
-    def run(self, source, listener, **kwargs):
-        return self.pipeline.run(source, listener, **kwargs)
+    def run(self, source, listener, call_id: str | None = None):
+        return self.pipeline.run(source, listener, call_id=call_id or new_call_id())
 
     def stop(self) -> None:
         self.pipeline.stop()

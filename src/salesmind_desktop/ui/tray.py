@@ -38,7 +38,7 @@ class Tray(QObject):
         self.icon = QSystemTrayIcon(icon("tray-idle"))
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        self.state, self.badge = "idle", None
+        self.state, self.badge, self.sync_text = "idle", None, ""
         self._refresh()
 
     def _action(self, text: str, signal) -> QAction:
@@ -64,9 +64,14 @@ class Tray(QObject):
         self.badge = badge
         self._refresh()
 
+    def set_sync(self, text: str) -> None:
+        self.sync_text = text
+        self._refresh()
+
     def tooltip(self) -> str:
         text = f"SalesMind — {STATUS_TEXT.get(self.state, self.state)}"
-        return text + (f", customer {self.badge}" if self.badge and self.state == "listening" else "")
+        text += f", customer {self.badge}" if self.badge and self.state == "listening" else ""
+        return text + (f"\nCRM {self.sync_text}" if self.sync_text else "")
 
     def _refresh(self) -> None:
         active = self.state in ("loading", "listening")
