@@ -84,7 +84,7 @@ def lead_priority_pipeline(since: dt.datetime, team: str | None = None, limit: i
                     "last_call_at": {"$first": "$started_at"}, "open": {"$first": "$open_objections"}}},
         {"$project": {"calls": 1, "last_call_at": 1, "window_ess": 1, "open": 1,
                       "recent_ess": {"$avg": {"$slice": ["$ess_recent_first", RECENT_CALLS]}},
-                      "open_objections": {"$size": "$open"}}},
+                      "open_objections": {"$size": {"$ifNull": ["$open", []]}}}},
         {"$project": {"calls": 1, "last_call_at": 1, "recent_ess": 1, "open": 1, "open_objections": 1,
                       "trend": {"$subtract": ["$recent_ess", "$window_ess"]}}},
         {"$project": {"calls": 1, "last_call_at": 1, "recent_ess": 1, "open": 1, "open_objections": 1, "trend": 1,
