@@ -151,5 +151,38 @@ def test_hold_uses_customer_regions_that_arrive_before_their_utterances():
     ins.on_activity(SpeechActivity("customer", 5.4, 9.0))  # she went on talking after a short pause
     ins.on_activity(SpeechActivity("rep", 9.5, 12.0))
     got = cues(ins.on_utterance(utterance(1, "customer", 2.0, 5.0, "Too expensive.", 3.0, objection="price")))
+    assert got == []  # audio time is 5.0: she is still talking
+    got = cues(ins.advance(9.5)) + cues(ins.advance(12.0))
     assert [c.type for c in got] == ["objection_price"]
     assert abs(got[0].t - (9.0 + CoachingSettings().hold_gap_s)) < 1e-9  # not during her second sentence
+
+
+def _file_order(ins, turns):
+    """How a file replay looks to the insight: every VAD region first, then utterances + watermark."""
+    from salesmind_desktop.events import SpeechActivity
+
+    events = []
+    ordered = sorted(turns, key=lambda t: t.start)
+    for turn in ordered:
+        events += ins.on_activity(SpeechActivity(turn.channel, turn.start, turn.end))
+    for n, turn in enumerate(ordered, 1):
+        events += ins.on_utterance(utterance(n, turn.channel, turn.start, turn.end, turn.text, turn.ess,
+                                             objection=turn.objection, mixed=turn.mixed))
+        nxt = ordered[n].start if n < len(ordered) else turn.end + 3.0
+        events += ins.advance(nxt)
+    return events
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.lists(turn_strategy, min_size=1, max_size=25))
+def test_file_replay_order_gives_the_same_cues_as_live_order(spec):
+    """VAD regions arriving far ahead of their transcripts must not change which cues fire or when."""
+    turns, t = [], 0.0
+    for channel, dur, before, ess, kind, mixed, text in spec:
+        t += before + 0.1
+        turns.append(Turn(channel, t, t + dur, text, ess if channel == "customer" else None,
+                          kind if channel == "customer" else "none", mixed and channel == "customer"))
+        t += dur
+    live = cues(replay(CallInsight(), turns, step_s=1000.0))  # advance only at the next turn's start
+    filed = cues(_file_order(CallInsight(), turns))
+    assert [(c.type, round(c.t, 6)) for c in filed] == [(c.type, round(c.t, 6)) for c in live]

@@ -165,11 +165,7 @@ class CuePolicy:
         q = self._last_rep_question
         if q is None or q.id in self._question_cued or customer_speaking:
             return []
-        for ch in ("customer", "rep"):
-            last = self.talk.last_speech_end(ch)
-            if last is not None and last > q.end + 0.3:
-                return []
-        if any(c.start >= q.end - 0.3 for c in self._customer):
+        if self.talk.spoke_between(q.end + 0.3, t) or (self._customer and self._customer[-1].start >= q.end - 0.3):
             return []
         silent = t - q.end
         if silent < self.s.question_silence_s:

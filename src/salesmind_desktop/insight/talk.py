@@ -216,6 +216,10 @@ class TalkTracker:
             cur_end = e if cur_end is None else max(cur_end, e)
         return gaps
 
+    def spoke_between(self, lo: float, hi: float) -> bool:
+        """True when either side has speech (a known region) overlapping (lo, hi]."""
+        return any(r.end > lo and r.start <= hi for ch in self.regions for r in self._overlapping(ch, lo, hi))
+
     def longest(self, channel: str) -> float:
         """Longest region seen on a channel (bounds look-back searches)."""
         return self._longest[channel]
