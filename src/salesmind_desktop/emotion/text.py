@@ -32,9 +32,14 @@ _REBUILD = "reinstall SalesMind, or rebuild it with `python training/text/train.
 
 
 def default_model_dir(models_dir: Path | None = None) -> Path:
+    """`models_dir/text_emotion`; by default the bundled folder or `SALESMIND_MODEL_TEXT_EMOTION`."""
     if models_dir is None:
+        import os
+
         from salesmind_desktop import paths
 
+        if override := os.environ.get("SALESMIND_MODEL_TEXT_EMOTION"):
+            return Path(override).expanduser()
         models_dir = paths.models_dir()
     return Path(models_dir) / MODEL_NAME
 
@@ -87,9 +92,10 @@ class TextModel:
     chunks of at most 128 tokens and the chunks' probabilities are averaged, weighted by length.
     """
 
-    def __init__(self, folder: Path, *, threads: int = 2, cache_size: int = 64) -> None:
+    def __init__(self, folder: Path, *, threads: int = 2, cache_size: int = 64, manifest: dict | None = None) -> None:
         folder = Path(folder)
-        self.manifest = verify_manifest(folder)
+        self.folder = folder
+        self.manifest = manifest if manifest is not None else verify_manifest(folder)
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -158,13 +164,28 @@ class TextModel:
 
 
 @lru_cache(maxsize=4)
-def _load(folder: str, threads: int) -> TextModel:
+def _load(folder: str | None, threads: int) -> TextModel:
+    if folder is None:
+        from salesmind_desktop.modelstore import project_model
+
+        info = project_model(MODEL_NAME)  # verifies the manifest's sha256 (env override aware)
+        verify_manifest_lists_runtime_files(info.manifest, info.path)
+        return TextModel(info.path, threads=threads, manifest=info.manifest)
     return TextModel(Path(folder), threads=threads)
 
 
+def verify_manifest_lists_runtime_files(manifest: dict, folder: Path) -> None:
+    missing = [n for n in (MODEL_FILE, TOKENIZER_FILE, LABELS_FILE) if n not in manifest.get("files", {})]
+    if missing:
+        raise ModelError(f"text emotion manifest in {folder} does not list {', '.join(missing)}", _REBUILD)
+
+
 def load_text_model(models_dir: Path | None = None, *, threads: int = 2) -> TextModel:
-    """The shared `TextModel` for a models folder (loaded and verified once per process)."""
-    return _load(str(default_model_dir(models_dir).resolve()), threads)
+    """The shared `TextModel`: the bundled one (through the model store) or `models_dir/text_emotion`.
+
+    Loaded and verified once per process; raises `ModelError` when missing or corrupt.
+    """
+    return _load(None if models_dir is None else str(default_model_dir(models_dir).resolve()), threads)
 
 
 class TransformerTextEngine:

@@ -1,0 +1,146 @@
+"""Evaluate the text engines on eval/text_dev.tsv (measurement only; never used for training).
+
+    .venv/bin/python eval/eval_text.py [--tsv eval/text_dev.tsv] [--json out.json] [--write-manifest]
+
+For VADER alone, the transformer alone and the hybrid it reports:
+* sentiment macro-F1 (positive/neutral/negative),
+* emotion macro-F1 (satisfied/neutral/stressed/irritated),
+* objection macro-F1 over the 8 types including "none" (types absent from both truth and
+  predictions are skipped), and binary objection-vs-none F1 (positive class = any objection),
+* expected calibration error (ECE, 10 bins) of the sentiment and emotion probabilities.
+Objection taggers: patterns alone (paired with VADER), the transformer head alone, and the
+default tagger (transformer head + pattern backstop, paired with the hybrid).
+`--write-manifest` stores the numbers under metrics.dev in models/text_emotion/manifest.json
+(the manifest's sha256 list covers model files, not itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from salesmind_desktop.events import EMOTIONS, OBJECTIONS, SENTIMENTS, ObjectionResult  # noqa: E402
+
+
+def load(tsv: Path) -> list[dict[str, str]]:
+    with open(tsv, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def macro_f1(truth: list[str], pred: list[str], labels: tuple[str, ...]) -> float:
+    scores = []
+    for c in labels:
+        tp = sum(t == c and p == c for t, p in zip(truth, pred))
+        fp = sum(t != c and p == c for t, p in zip(truth, pred))
+        fn = sum(t == c and p != c for t, p in zip(truth, pred))
+        if tp + fp + fn:
+            scores.append(2 * tp / (2 * tp + fp + fn))
+    return round(float(np.mean(scores)), 4) if scores else 0.0
+
+
+def binary_f1(truth: list[str], pred: list[str]) -> float:
+    tp = sum(t != "none" and p != "none" for t, p in zip(truth, pred))
+    fp = sum(t == "none" and p != "none" for t, p in zip(truth, pred))
+    fn = sum(t != "none" and p == "none" for t, p in zip(truth, pred))
+    return round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 0.0
+
+
+def ece(probs: list[dict[str, float]], truth: list[str], bins: int = 10) -> float:
+    conf = np.array([max(p.values()) for p in probs])
+    correct = np.array([max(p, key=p.__getitem__) == t for p, t in zip(probs, truth)], dtype=float)
+    total = 0.0
+    edges = np.linspace(0, 1, bins + 1)
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            total += m.mean() * abs(conf[m].mean() - correct[m].mean())
+    return round(float(total), 4)
+
+
+def score_engine(engine, tagger, rows: list[dict[str, str]]) -> tuple[dict, list[tuple[str, str, str, str]]]:
+    texts = [r["text"] for r in rows]
+    results = [engine.score(t) for t in texts]
+    objections: list[ObjectionResult] = [tagger.tag(t) for t in texts]
+    sent_t, emo_t, obj_t = [r["sentiment"] for r in rows], [r["emotion"] for r in rows], [r["objection"] for r in rows]
+    sent_p, emo_p, obj_p = [r.sentiment for r in results], [r.emotion for r in results], [o.type for o in objections]
+    metrics = {
+        "sentiment_macro_f1": macro_f1(sent_t, sent_p, SENTIMENTS),
+        "sentiment_accuracy": round(float(np.mean([a == b for a, b in zip(sent_t, sent_p)])), 4),
+        "emotion_macro_f1": macro_f1(emo_t, emo_p, EMOTIONS),
+        "emotion_accuracy": round(float(np.mean([a == b for a, b in zip(emo_t, emo_p)])), 4),
+        "objection_macro_f1": macro_f1(obj_t, obj_p, OBJECTIONS),
+        "objection_binary_f1": binary_f1(obj_t, obj_p),
+        "sentiment_ece": ece([r.sentiment_scores for r in results], sent_t),
+        "emotion_ece": ece([r.emotion_scores for r in results], emo_t),
+    }
+    errors = [(t, f"{st}/{et}/{ot}", f"{sp}/{ep}/{op}", "")
+              for t, st, et, ot, sp, ep, op in zip(texts, sent_t, emo_t, obj_t, sent_p, emo_p, obj_p)
+              if (st, et, ot) != (sp, ep, op)]
+    return metrics, errors
+
+
+class _HeadOnly:
+    """The transformer's objection head with no pattern backstop (for the ablation)."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+
+    def tag(self, text: str) -> ObjectionResult:
+        probs = self.model.predict(text)["objection"]
+        kind = max(probs, key=probs.__getitem__)
+        return ObjectionResult(kind, probs[kind])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="evaluate text engines on the dev set")
+    p.add_argument("--tsv", type=Path, default=ROOT / "eval" / "text_dev.tsv")
+    p.add_argument("--json", type=Path, default=None)
+    p.add_argument("--errors", action="store_true", help="print the hybrid's mistakes")
+    p.add_argument("--write-manifest", action="store_true")
+    args = p.parse_args(argv)
+
+    from salesmind_desktop.emotion.hybrid import HybridTextEngine
+    from salesmind_desktop.emotion.objections import ModelObjectionTagger, PatternObjectionTagger
+    from salesmind_desktop.emotion.text import TransformerTextEngine, load_text_model
+    from salesmind_desktop.emotion.vader import VaderEngine
+
+    rows = load(args.tsv)
+    model = load_text_model()
+    vader, transformer = VaderEngine(), TransformerTextEngine(model)
+    setups = {
+        "vader": (vader, PatternObjectionTagger()),
+        "transformer": (transformer, _HeadOnly(model)),
+        "hybrid": (HybridTextEngine(transformer, vader), ModelObjectionTagger(model)),
+    }
+    report: dict[str, dict] = {"n": len(rows)}
+    for name, (engine, tagger) in setups.items():
+        report[name], errors = score_engine(engine, tagger, rows)
+        if args.errors and name == "hybrid":
+            for text, truth, pred, _ in errors:
+                print(f"  truth {truth:34s} pred {pred:34s} {text}")
+    print(f"{'engine':12s} {'sent F1':>8s} {'emo F1':>8s} {'obj F1':>8s} {'obj bin':>8s} {'sent ECE':>9s} {'emo ECE':>8s}")
+    for name in setups:
+        m = report[name]
+        print(f"{name:12s} {m['sentiment_macro_f1']:8.3f} {m['emotion_macro_f1']:8.3f} {m['objection_macro_f1']:8.3f} "
+              f"{m['objection_binary_f1']:8.3f} {m['sentiment_ece']:9.3f} {m['emotion_ece']:8.3f}")
+    print("objection taggers: vader row = patterns only, transformer row = model head only, hybrid row = head + patterns")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    if args.write_manifest:
+        path = ROOT / "models" / "text_emotion" / "manifest.json"
+        manifest = json.loads(path.read_text())
+        manifest.setdefault("metrics", {})["dev"] = report
+        path.write_text(json.dumps(manifest, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
