@@ -8,7 +8,6 @@ import uuid
 
 import keyring
 import pytest
-from fixtures_mongo import free_port
 from fixtures_summaries import make_summary
 
 from salesmind_desktop import paths, secrets
@@ -18,6 +17,14 @@ from salesmind_desktop.store.persist import persist_call
 
 pytest_plugins = ["fixtures_mongo"]  # nx-27017 server, once per session
 pytestmark = pytest.mark.crm
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture
