@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Mapping
 
 from salesmind_desktop.errors import ConfigError
 from salesmind_desktop.events import Cue, EssUpdate, LevelMeter, ScoredUtterance, SpeechActivity
@@ -56,7 +57,8 @@ def check_settings(s: CoachingSettings) -> None:
 
 class CallInsight:
     def __init__(self, settings: CoachingSettings | None = None, playbook: Playbook | None = None,
-                 context: CustomerContext | None = None) -> None:
+                 context: CustomerContext | None = None, prior_dismissals: Mapping[str, int] | None = None) -> None:
+        """`prior_dismissals` (from `fatigue.prior_dismissals`) carries the rep's feedback over calls."""
         self.settings = settings or CoachingSettings()
         check_settings(self.settings)
         self.context = context
@@ -68,7 +70,7 @@ class CallInsight:
         self.badge = Badge(self.settings.amber_below, self.settings.red_below,
                            self.settings.sustain_s, self.settings.hysteresis)
         self.policy = CuePolicy(self.settings, self.talk, context)
-        self.throttle = Throttle(self.settings)
+        self.throttle = Throttle(self.settings, prior_dismissals)
         self.utterances: list[ScoredUtterance] = []
         self.timeline: list[EssPoint] = []
         self.badge_points: list[BadgePoint] = [BadgePoint(0.0, "green")]

@@ -153,7 +153,9 @@ def _advice(ins: CallInsight, ess: EssSummary, talk: TalkSummary, moments: list[
         well.append(f"The customer ended on a positive note (final ESS {ess.final:.1f}).")
     for m in moments:
         if m.kind == "recovery":
-            well.append(f"You turned the mood around at {mmss(m.t)} {m.cause}.".replace("  ", " "))
+            said = m.cause.replace("after the rep said", "after you said")
+            well.append(f"You turned the mood around at {mmss(m.t)} (ESS up to {m.ess:.1f})"
+                        + (f" {said}" if said else "") + ".")
     for o in objections:
         if o.resolved:
             well.append(f"You handled the {o.type} objection at {mmss(o.t)}: the customer's tone recovered.")
