@@ -106,3 +106,41 @@ def build_bleed_guard(settings: Settings):
     from salesmind_desktop.audio.bleed import BleedGuard
 
     return BleedGuard(threshold=settings.audio.bleed_threshold)
+
+
+# ------------------------------------------------------------------ coaching (issue 4)
+
+RECENT_CALLS_FOR_FEEDBACK = 10
+
+
+def build_insight(settings: Settings, *, context=None):
+    """The call's `CallInsight`: playbook per `coaching.playbook` (shipped + IT override), CRM
+    context, and the rep's cue feedback from recent calls in the local store (if there is one)."""
+    from salesmind_desktop.insight.call import CallInsight
+    from salesmind_desktop.insight.fatigue import prior_dismissals
+    from salesmind_desktop.insight.playbook import Playbook
+
+    prior = prior_dismissals(_recent_summaries(RECENT_CALLS_FOR_FEEDBACK), settings.coaching.mute_after_dismissals)
+    return CallInsight(settings.coaching, playbook=Playbook.load(settings.coaching.playbook or None),
+                       context=context, prior_dismissals=prior)
+
+
+def _recent_summaries(limit: int) -> list[dict]:
+    """Summaries of the last `limit` stored calls; none when the store is absent or unreadable."""
+    import sqlite3
+
+    from salesmind_desktop.errors import SalesMindError
+    from salesmind_desktop.store.local import LocalStore, default_path
+
+    if not default_path().exists():
+        return []
+    try:
+        store = LocalStore()
+    except SalesMindError:
+        return []
+    try:
+        return [s for s in (store.summary(cid) for cid in store.call_ids()[-limit:]) if s]
+    except (SalesMindError, sqlite3.Error, ValueError):  # a damaged store must not stop a call starting
+        return []
+    finally:
+        store.close()
