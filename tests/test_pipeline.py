@@ -179,17 +179,27 @@ def test_events_watermark_and_summary():
 def test_customer_is_transcribed_first_when_both_wait():
     asr = FakeAsr()
     pipe, _ = _pipeline(asr)
+    first_started = threading.Event()
     real = asr.transcribe
 
     def first_waits(u):  # hold the worker on the first utterance until the rest are queued
+        first_started.set()
         deadline = time.monotonic() + 5
         while not asr.order and len(pipe._asr) < 3 and time.monotonic() < deadline:
             time.sleep(0.01)
         return real(u)
 
     asr.transcribe = first_waits
+
+    class HeldSource(ToneSource):  # only the first rep utterance exists until the worker has it
+        def stream(self):
+            for ev in super().stream():
+                if isinstance(ev, AudioChunk) and ev.start >= 1.4:
+                    first_started.wait(5)
+                yield ev
+
     bursts = [("rep", 0.2, 0.8), ("rep", 1.5, 2.0), ("customer", 2.2, 2.8), ("rep", 3.0, 3.4)]
-    pipe.run(ToneSource(bursts, 4.5), lambda e: None)
+    pipe.run(HeldSource(bursts, 4.5), lambda e: None)
     assert [ch for ch, _ in asr.order] == ["rep", "customer", "rep", "rep"]
     assert asr.order[2][1] < asr.order[3][1]  # then the oldest
 
@@ -241,6 +251,32 @@ def test_live_backlog_drops_and_reports():
     overflow = [e for e in events if isinstance(e, SourceStatus) and e.state == "overflow"]
     assert overflow and "skipped rep speech" in overflow[0].message
     assert isinstance(events[-1], CallEnded)
+
+
+def test_bleed_guard_rejects_echo_in_the_mic_before_asr():
+    class Verdict:
+        def __init__(self, bleed):
+            self.bleed, self.share = bleed, 0.9 if bleed else 0.02
+
+    class Guard:
+        def __init__(self):
+            self.pushed = 0.0
+
+        def push_loopback(self, start, pcm):
+            self.pushed = max(self.pushed, start + len(pcm) / 16000)
+
+        def check(self, start, end, pcm):
+            assert self.pushed >= start  # the loopback up to this utterance was seen
+            return Verdict(start < 3.0)  # the first rep utterance is "echo"
+
+    asr = FakeAsr()
+    pipe, _ = _pipeline(asr, bleed_guard=Guard())
+    events = []
+    pipe.run(ToneSource(BURSTS, 9.0), events.append)
+    rejected = [e for e in events if isinstance(e, Transcript) and e.rejected_reason]
+    assert len(rejected) == 1 and "echo" in rejected[0].rejected_reason and rejected[0].channel == "rep"
+    assert ("rep", 0.3) not in [(c, round(s, 1)) for c, s in asr.order]  # no ASR spent on it
+    assert len([e for e in events if isinstance(e, ScoredUtterance)]) == 3
 
 
 # ------------------------------------------------------------------------ real end to end

@@ -55,8 +55,10 @@ def build_transcriber(settings: Settings):
                               beam_size=settings.asr.beam_size, cpu_threads=settings.asr.cpu_threads)
 
 
-def build_pipeline(settings: Settings, *, transcriber=None, vad=None, context=None, frame_gate=None):
-    """A ready `CallPipeline`; pass a loaded `transcriber`/`vad` to share them across calls."""
+def build_pipeline(settings: Settings, *, transcriber=None, vad=None, context=None, frame_gate=None,
+                   bleed_guard=None):
+    """A ready `CallPipeline`; pass a loaded `transcriber`/`vad` to share them across calls, and
+    `bleed_guard=build_bleed_guard(settings)` for live calls on speakers."""
     from salesmind_desktop.pipeline import CallPipeline, Engines
 
     engines = Engines(text=build_text_engine(settings), tagger=build_objection_tagger(settings),
@@ -72,7 +74,7 @@ def build_pipeline(settings: Settings, *, transcriber=None, vad=None, context=No
 
     return CallPipeline(vad=vad or build_vad(settings), transcriber=transcriber or build_transcriber(settings),
                         engines=engines, insight_factory=insight_factory, vad_settings=settings.vad,
-                        frame_gate=frame_gate)
+                        frame_gate=frame_gate, bleed_guard=bleed_guard)
 
 
 # ------------------------------------------------------------------ live capture (issue 5)

@@ -93,7 +93,8 @@ class ChannelFront:
 class CallPipeline:
     def __init__(self, *, vad, transcriber, engines: Engines, insight_factory: Callable[[], object],
                  vad_settings: VadSettings | None = None, queue_size: int = 32,
-                 meter_interval_s: float = 0.1, frame_gate: FrameGate | None = None) -> None:
+                 meter_interval_s: float = 0.1, frame_gate: FrameGate | None = None,
+                 bleed_guard=None) -> None:
         self.vad = vad
         self.transcriber = transcriber
         self.engines = engines
@@ -102,6 +103,7 @@ class CallPipeline:
         self.queue_size = queue_size
         self.meter_interval_s = meter_interval_s
         self.frame_gate = frame_gate
+        self.bleed_guard = bleed_guard  # push_loopback(start, pcm); check(start, end, pcm) -> verdict
         self._stop = threading.Event()
         self._abort = threading.Event()
         self._source = None
@@ -186,6 +188,8 @@ class CallPipeline:
                     continue
                 if not isinstance(ev, AudioChunk):
                     continue
+                if self.bleed_guard is not None and ev.channel == "customer":
+                    self.bleed_guard.push_loopback(ev.start, ev.pcm)
                 front = fronts[ev.channel]
                 self._route(front.feed(ev), live)
                 t_end = max(t_end, ev.end)
@@ -227,13 +231,23 @@ class CallPipeline:
                     if self._asr.closed and len(self._asr) == 0:
                         break
                     continue
-                transcript = self.transcriber.transcribe(utt)
+                transcript = self._bleed(utt) or self.transcriber.transcribe(utt)
                 scored = self._score(utt, transcript) if not transcript.rejected_reason and transcript.text else None
                 self._put(("done", utt.id, transcript, scored))
         except BaseException as exc:  # noqa: BLE001 - handed to run()
             self._fail(exc, "speech recognition")
         finally:
             self._put(("worker_done",))
+
+    def _bleed(self, utt: Utterance) -> Transcript | None:
+        """A rejected transcript when a rep utterance is the customer's voice leaking into the mic."""
+        if self.bleed_guard is None or utt.channel != "rep":
+            return None
+        verdict = self.bleed_guard.check(utt.start, utt.end, utt.pcm)
+        if not verdict.bleed:
+            return None
+        return Transcript(utt.id, utt.channel, utt.start, utt.end, "",
+                          rejected_reason=f"echo of the customer in the mic (share {verdict.share:.2f})")
 
     def _score(self, utt: Utterance, tr: Transcript) -> ScoredUtterance:
         e = self.engines
