@@ -19,9 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_mongo import mongo_uri  # noqa: F401 (fixture)
-from fixtures_pulse import pulse_server  # noqa: F401 (fixture)
-
+pytest_plugins = ["fixtures_mongo", "fixtures_pulse"]  # nx-27017, private PulseAudio (session-wide)
 pytestmark = [pytest.mark.packaging, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,6 +93,7 @@ def test_every_model_and_asset_is_bundled_unchanged(bundle):
     assert {"libqoffscreen.so", "libqxcb.so"} <= platforms
     assert list(internal.glob("keyring-*.dist-info/entry_points.txt")), "keyring metadata not bundled"
     assert not (internal / "torch").exists(), "training-only torch leaked into the bundle"
+    assert not (internal / "av").exists(), "PyAV is meant to be left out (packaging/pyi_rth_no_av.py)"
 
 
 def test_frozen_selftest_and_gui_start_offscreen(bundle, tmp_path):
@@ -128,7 +127,7 @@ def test_frozen_app_starts_and_keeps_running_offscreen(bundle, tmp_path):
     assert "Traceback" not in err
 
 
-def test_frozen_doctor_passes_with_keyring_crm_and_loopback(bundle, tmp_path, mongo_uri, pulse_server):  # noqa: F811
+def test_frozen_doctor_passes_with_keyring_crm_and_loopback(bundle, tmp_path, mongo_uri, pulse_server):
     """On a ready PC (keychain, CRM, PulseAudio with a loopback) the frozen doctor passes every check:
     the CRM URI goes into the real keychain through the frozen keyring backend, and the frozen
     PulseAudio backend (pactl + PortAudio) finds the mic and the loopback."""
@@ -137,7 +136,10 @@ def test_frozen_doctor_passes_with_keyring_crm_and_loopback(bundle, tmp_path, mo
     env = frozen_env(tmp_path, PULSE_SERVER=pulse_server.env["PULSE_SERVER"])
     connect = run_frozen(bundle, ["crm", "connect", mongo_uri], env, timeout=120)
     assert connect.returncode == 0, connect.stdout + connect.stderr
-    doctor = run_frozen(bundle, ["doctor"], env, timeout=300)
+    try:
+        doctor = run_frozen(bundle, ["doctor"], env, timeout=300)
+    finally:  # the session keychain is shared with other tests: leave no CRM behind
+        run_frozen(bundle, ["crm", "disconnect"], env, timeout=60)
     out = doctor.stdout + doctor.stderr
     assert doctor.returncode == 0, out
     assert "SecretService" in out, out  # the keyring backend survived freezing

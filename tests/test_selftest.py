@@ -11,9 +11,9 @@ from salesmind_desktop import doctor_checks, selfcheck
 from salesmind_desktop.cli import main
 from salesmind_desktop.insight.summary import CallSummary, EssSummary, UtteranceRecord
 from salesmind_desktop.settings import Settings
-from fixtures_mongo import free_port, mongo_uri  # noqa: F401 (fixture)
-from fixtures_pulse import pulse_server  # noqa: F401 (fixture)
 
+
+pytest_plugins = ["fixtures_mongo", "fixtures_pulse"]  # nx-27017, private PulseAudio (session-wide)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "assets" / "selftest" / "selftest_call.expected.json"
@@ -79,9 +79,21 @@ def test_bad_expectations_file_is_a_clear_error(tmp_path):
     assert main(["selftest", "--expected", str(bad)]) == 4
 
 
-def test_doctor_crm_not_configured_passes_with_note():
+def test_doctor_crm_not_configured_passes_with_note(monkeypatch):
+    import keyring
+    from keyring.backends import null
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: null.Keyring())  # a keychain holding nothing
     check = doctor_checks.crm_check(Settings())
     assert check.ok and "not configured" in check.detail
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def test_doctor_crm_unreachable_fails_readably(monkeypatch):
@@ -99,7 +111,7 @@ def test_doctor_crm_reachable(mongo_uri, monkeypatch):
 
 
 @pytest.mark.audio
-def test_doctor_live_capture_on_real_pulseaudio(pulse_server):  # noqa: F811
+def test_doctor_live_capture_on_real_pulseaudio(pulse_server):
     check = doctor_checks.loopback_check(Settings())
     assert check.ok, check.line()
     assert "virtual_mic" in check.detail and "speakers.monitor" in check.detail and "pulse" in check.detail
