@@ -154,9 +154,7 @@ def desktop(qtbot):
 
     yield make
     for app in created:
-        if app.controller.is_active():
-            app.controller.stop()
-            app.controller.wait(10_000)
+        app.shutdown()
         for w in list(app.summary_windows):
             w.close()
         app.toasts.clear()

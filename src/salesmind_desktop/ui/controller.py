@@ -58,6 +58,7 @@ class CallWorker(QObject):
             self.failed.emit(f"the analysis stopped unexpectedly: {exc!r}",
                              "the call so far was kept; please report this with the log file")
         self.finished.emit(summary)
+        QThread.currentThread().quit()  # end this thread's loop now, so wait() never hangs
 
     def stop(self) -> None:
         """Thread-safe: ask the source to end; the pipeline then drains and finishes the call."""

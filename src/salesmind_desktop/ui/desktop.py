@@ -46,7 +46,7 @@ def crm_hooks(settings) -> tuple[Any, Any]:
 
 class DesktopApp(QObject):
     def __init__(self, settings, session_factory: SessionFactory | None = None, consent=None,
-                 archive=None, crm=None, save_settings: bool = True) -> None:
+                 archive=None, crm=None, save_settings: bool = True, monitor_source=None) -> None:
         super().__init__()
         self.settings = settings
         self._save_settings = save_settings
@@ -70,6 +70,9 @@ class DesktopApp(QObject):
         self.settings_dialog = None
         self.last_error: tuple[str, str] | None = None
         self.sync = None  # background CRM sync worker (attach_sync)
+        self._monitor_source = monitor_source  # live source factory for automatic start
+        self.autostart = None
+        self._closing = False
         self._wire()
         self.badge.place(settings.ui.badge_x, settings.ui.badge_y)
         self.badge.set_menu(self.tray.menu)
@@ -105,17 +108,53 @@ class DesktopApp(QObject):
         self.tray.show()
         if self.settings.ui.show_transcript:
             self.toggle_transcript(True)
+        self._rearm()
+
+    # ----------------------------------------------------------------------- auto-start
+
+    def _rearm(self) -> None:
+        """Arm automatic start while idle and the setting is on; disarm otherwise."""
+        wanted = self.settings.ui.auto_start and not self.controller.is_active() and not self._closing
+        if wanted and self.autostart is None:
+            from salesmind_desktop.ui.autostart import AutoStartMonitor
+
+            source = self._monitor_source
+            if source is None:
+                from salesmind_desktop.ui.sessions import live_source_factory
+
+                source = live_source_factory(self.settings)
+            self.autostart = AutoStartMonitor(source, self)
+            self.autostart.triggered.connect(self._on_autostart)
+            self.autostart.failed.connect(self._on_error)
+        if self.autostart is None:
+            return
+        if wanted:
+            self.autostart.arm()
+            self.badge.set_status_text("Waiting for a call…")
+        else:
+            self.autostart.disarm()
+
+    def _on_autostart(self) -> None:
+        if self._closing:
+            return
+        self.controller.request_start()
+        if not self.controller.is_active():
+            self._rearm()
 
     # ------------------------------------------------------------------------- handlers
 
     def _on_state(self, state: str) -> None:
         if state == LOADING:  # a new call starts with a clean slate
+            if self.autostart is not None:
+                self.autostart.disarm()  # release the devices before the call opens them
             self.bridge.reset()
             self.badge.reset()
             self.toasts.clear()
             self.transcript.clear()
         self.badge.set_call_state(state)
         self.tray.set_call_state(state)
+        if state == "idle":
+            self._rearm()
 
     def _on_progress(self, text: str) -> None:
         if self.controller.state in (LOADING, "stopping"):
@@ -209,6 +248,7 @@ class DesktopApp(QObject):
         from salesmind_desktop.ui.settings_dialog import SettingsDialog
 
         self.settings_dialog = SettingsDialog(self.settings)
+        self.settings_dialog.accepted.connect(self._rearm)  # auto-start may have been switched
         self.settings_dialog.open()
 
     def _remember_position(self, pos: QPoint) -> None:
@@ -226,9 +266,16 @@ class DesktopApp(QObject):
                 log.warning("could not save window settings: %s", exc)
 
     def quit(self) -> None:
+        self.shutdown()
+        QApplication.quit()
+
+    def shutdown(self) -> None:
+        """Stop everything this app started: the call (kept), auto-start, background sync."""
+        self._closing = True
         if self.controller.is_active():
             self.controller.stop()
             self.controller.wait(15_000)
         if self.sync is not None:
             self.sync.stop()
-        QApplication.quit()
+        if self.autostart is not None:
+            self.autostart.disarm()

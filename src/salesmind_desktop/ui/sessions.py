@@ -127,6 +127,11 @@ def _live_source(settings):
     return DeviceSource(mic, loopback, backend, block_ms=settings.audio.block_ms)
 
 
+def live_source_factory(settings):
+    """For the auto-start monitor: opens the live devices when called (on its worker thread)."""
+    return lambda: _live_source(settings)
+
+
 def file_session(settings, path: str | Path, speed: float = 1.0) -> SessionFactory:
     """Replay a recorded call through the live UI at `speed` × real time (1.0 = like a call)."""
 
