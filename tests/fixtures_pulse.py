@@ -58,6 +58,9 @@ class PulseServer:
             self._procs.append(subprocess.Popen(
                 ["pacat", "--playback", f"--device={sink}", "--format=s16le", "--rate=16000", "--channels=1",
                  "--latency-msec=30", "/dev/zero"], env=self.env, stderr=subprocess.DEVNULL))
+        # A fresh server drops capture blocks for its first seconds (measured: ~23 of 31 blocks/s
+        # for ~6 s, fine after 3 s); a real desktop's server has long settled. Let it settle.
+        time.sleep(3.0)
 
     def load_mic(self) -> str:
         """Plug the virtual mic in (again); returns the module index."""

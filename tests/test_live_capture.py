@@ -48,7 +48,8 @@ def live_engines():
     from salesmind_desktop import app, settings
 
     s = settings.load()
-    s.emotion.voice = False  # capture is under test here, not the voice model
+    s.emotion.voice = False  # capture is under test here, not the emotion models
+    s.emotion.text_engine = "vader"
     return s, app.build_transcriber(s), app.build_vad(s)
 
 
@@ -168,8 +169,11 @@ def test_listen_with_an_unknown_device_fails_clearly(pulse_server, capsys):
 
 
 @pytest.mark.slow
-def test_listen_command_prints_utterances_and_writes_the_summary_json(pulse_server, render_call, tmp_path, capsys):
+def test_listen_command_prints_utterances_and_writes_the_summary_json(pulse_server, render_call, tmp_path, capsys,
+                                                                    monkeypatch):
     import json
+
+    monkeypatch.setenv("SALESMIND_EMOTION_TEXT_ENGINE", "vader")  # capture under test, not the models
 
     from salesmind_desktop.cli import main
 

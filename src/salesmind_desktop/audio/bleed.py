@@ -245,13 +245,14 @@ class BleedGate:
         self._samples += len(pcm)
         self._mic.push(t, pcm)
         t_end = t + len(pcm) / SAMPLE_RATE
-        if not np.any(probs >= self.speech_prob):
-            return probs
-        if t_end >= self._next_eval:
+        speech = bool(np.any(probs >= self.speech_prob))
+        # While vetoing, keep judging even through quiet frames so the veto lifts when the leak ends.
+        if (speech or self._veto) and t_end >= self._next_eval:
             self._next_eval = t_end + self.every_s
             verdict = self.guard.check(t_end - self.window_s, t_end, self._mic.span(t_end - self.window_s, t_end))
             self._veto = verdict.share >= self.threshold
-        if self._veto:
-            self.vetoed_s += len(pcm) / SAMPLE_RATE
+        if self._veto:  # all frames: weak ones would otherwise keep a leaked region open
+            if speech:
+                self.vetoed_s += len(pcm) / SAMPLE_RATE
             return np.zeros_like(probs)
         return probs

@@ -53,6 +53,7 @@ class _Channel:
         self.opened_wall = 0.0
         self.lost_since: float | None = None
         self.next_retry = 0.0
+        self.overruns_reported = 0
         self.lag_min = float("inf")  # drift: smallest (wall position - counted position) in window
         self.lag_window_end = 0.0
 
@@ -74,6 +75,7 @@ class _Channel:
 
     def open(self, backend: CaptureBackend, block_ms: int) -> None:
         self.generation += 1
+        self.overruns_reported = 0
         self.stream = backend.open(self.choice.device, self.callback_for(self.generation), block_ms)
         self.resampler = StreamResampler(self.stream.samplerate)
         self.opened_wall = self.last_block_wall = self.clock()
@@ -239,6 +241,12 @@ class DeviceSource:
                 yield SourceStatus("overflow", f"{ms:.0f} ms of {_LABEL[name]} audio could not be queued in time "
                                    f"(the computer is overloaded); replaced by silence, "
                                    f"{1000 * dropped / rate:.0f} ms so far", channel=name, t=round(ch.end, 3))
+            overruns = getattr(ch.stream, "overruns", 0) if ch.stream is not None else 0
+            if overruns > ch.overruns_reported:
+                ch.overruns_reported = overruns
+                yield SourceStatus("overflow", f"the sound system dropped {_LABEL[name]} audio before SalesMind "
+                                   f"received it ({overruns} overruns so far; the computer is overloaded); "
+                                   "the gap is kept as silence", channel=name, t=round(ch.end, 3))
             if ch.stream is not None and now - ch.last_block_wall > self.stall_s:
                 # No audio for a while: a vanished device, or an idle server that sends nothing.
                 # Ask the device list; meanwhile keep time moving with silence.
