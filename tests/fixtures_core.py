@@ -81,3 +81,15 @@ def voice_model_present() -> bool:
         return True
     except ModelError:
         return False
+
+
+def text_model_present() -> bool:
+    """True when the project's text emotion model is installed (it is built by another issue)."""
+    from salesmind_desktop import modelstore
+    from salesmind_desktop.errors import ModelError
+
+    try:
+        modelstore.project_model("text_emotion")
+        return True
+    except ModelError:
+        return False

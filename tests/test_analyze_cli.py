@@ -7,7 +7,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from fixtures_core import voice_model_present, wer, write_wav
+from fixtures_core import text_model_present, voice_model_present, wer, write_wav
 
 from salesmind_desktop.cli import main
 
@@ -22,7 +22,7 @@ def _fails_cleanly(capsys, argv, code, *needles):
         assert needle in err, err
 
 
-def test_bad_inputs_exit_with_a_message(tmp_path, capsys):
+def test_bad_inputs_exit_with_a_message(tmp_path, capsys, monkeypatch):
     _fails_cleanly(capsys, ["analyze", str(tmp_path / "missing.wav")], 2, "does not exist")
     (tmp_path / "junk.wav").write_bytes(b"RIFF....WAVEfmt garbage" * 10)
     _fails_cleanly(capsys, ["analyze", str(tmp_path / "junk.wav")], 2, "cannot read")
@@ -32,11 +32,14 @@ def test_bad_inputs_exit_with_a_message(tmp_path, capsys):
     _fails_cleanly(capsys, ["analyze", "--rep", str(mono)], 2, "--customer-audio")
     _fails_cleanly(capsys, ["analyze"], 2, "no call recording")
     ok = write_wav(tmp_path / "ok.wav", np.zeros((1600, 2)))
+    monkeypatch.setenv("SALESMIND_EMOTION_TEXT_ENGINE", "vader")
     _fails_cleanly(capsys, ["analyze", str(ok), "--model", "huge-v9", "--no-voice"], 3, "unknown ASR model")
 
 
 @pytest.mark.slow
-def test_silence_only_call_gives_an_empty_summary(tmp_path, capsys):
+def test_silence_only_call_gives_an_empty_summary(tmp_path, capsys, monkeypatch):
+    if not text_model_present():
+        monkeypatch.setenv("SALESMIND_EMOTION_TEXT_ENGINE", "vader")
     noise = np.random.default_rng(0).normal(0, 0.002, (16000 * 8, 2))
     wav = write_wav(tmp_path / "quiet.wav", noise)
     out = tmp_path / "quiet.json"
@@ -44,13 +47,18 @@ def test_silence_only_call_gives_an_empty_summary(tmp_path, capsys):
     data = json.loads(out.read_text())
     assert all(k in data for k in REQUIRED)
     assert data["utterances"] == [] and data["objections"] == []
+    from salesmind_desktop.insight.summary import validate
+
+    validate(data)
     assert data["duration_s"] == pytest.approx(8.0, abs=0.05)
     assert "Traceback" not in capsys.readouterr().err
 
 
 @pytest.mark.slow
-def test_telephone_8khz_pair_of_mono_files(render_call, tmp_path, capsys):
+def test_telephone_8khz_pair_of_mono_files(render_call, tmp_path, capsys, monkeypatch):
     """8 kHz telephone audio as two mono files: resampled, transcribed, summarised as JSON."""
+    if not text_model_present():  # the real hybrid engine once its model is built
+        monkeypatch.setenv("SALESMIND_EMOTION_TEXT_ENGINE", "vader")
     wav, truth = render_call("d1_demo_followup")
     rep, cust = tmp_path / "rep8k.wav", tmp_path / "cust8k.wav"
     for path, ch in ((rep, 1), (cust, 2)):
@@ -64,6 +72,9 @@ def test_telephone_8khz_pair_of_mono_files(render_call, tmp_path, capsys):
     assert "ESS" in stdout and "Transcript" in stdout
     data = json.loads(out.read_text())
     assert all(k in data for k in REQUIRED) and data["call_id"] == "d1-phone"
+    from salesmind_desktop.insight.summary import validate
+
+    validate(data)  # the versioned JSON schema (insight/summary.schema.json)
     customer = [u for u in data["utterances"] if u["channel"] == "customer"]
     ref = " ".join(t["text"] for t in truth["turns"] if t["speaker"] == "customer")
     assert wer(ref, " ".join(u["text"] for u in customer)) <= 0.2

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from fixtures_core import shared_transcriber, voice_model_present, wer
+from fixtures_core import shared_transcriber, text_model_present, voice_model_present, wer
 
 from salesmind_desktop.asr_queue import UtteranceQueue
 from salesmind_desktop.errors import AudioInputError
@@ -289,7 +289,8 @@ def analysed(render_call):
     from salesmind_desktop.audio.sources import StereoFileSource
 
     settings = Settings()
-    settings.emotion.voice = voice_model_present()
+    settings.emotion.voice = voice_model_present()  # the real engines once their models are built
+    settings.emotion.text_engine = "hybrid" if text_model_present() else "vader"
     pipe = app.build_pipeline(settings, transcriber=shared_transcriber())
     cache = {}
 
