@@ -56,7 +56,7 @@ fi
 
 echo "build: done in $((end - start)) s; bundle $(du -sh "$BUNDLE" | cut -f1)"
 echo "build: largest parts:"
-du -s "$BUNDLE"/_internal/* 2>/dev/null | sort -rn | head -8 | awk '{printf "  %6.1f MB  %s\n", $1/1024, $2}'
+du -s "$BUNDLE"/_internal/* 2>/dev/null | sort -rn | awk 'NR <= 8 {printf "  %6.1f MB  %s\n", $1/1024, $2}'
 
 if [ "${SKIP_CHECK:-0}" != 1 ]; then
   # The frozen app checks itself: bundled models (sha256), keyring, audio, CPU/GPU path.
