@@ -32,7 +32,7 @@ PYTHON=${PYTHON:-python3}
 stamp=.venv/.installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  .venv/bin/python -m pip install -q -e ".[dev,packaging]"  # packaging: tests/test_packaging.py builds the bundle
   touch "$stamp"
 fi
 echo "setup: ready (.venv)"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["fixtures_mongo", "fixtures_pulse"]  # nx-27017, private PulseAudio (session-wide)
+pytest_plugins = ["fixtures_mongo", "fixtures_pulse", "fixtures_ui"]  # nx-27017, PulseAudio, Xvfb (session-wide)
 pytestmark = [pytest.mark.packaging, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,8 @@ def frozen_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a rep's fresh account: own home, no dev venv on PATH/PYTHONPATH."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env.update(SALESMIND_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen",
-               SALESMIND_POLICY_FILE=str(tmp_path / "no-policy.toml"), **extra)
+               SALESMIND_POLICY_FILE=str(tmp_path / "no-policy.toml"))
+    env.update(extra)
     env.pop("SALESMIND_MONGODB_URI", None)
     (tmp_path / "home").mkdir(exist_ok=True)
     return env
@@ -112,19 +113,28 @@ def test_frozen_selftest_and_gui_start_offscreen(bundle, tmp_path):
           f"{times['first_score_s']:.2f} s after process start; headless analysis {data['analysis_seconds']:.1f} s")
 
 
-def test_frozen_app_starts_and_keeps_running_offscreen(bundle, tmp_path):
-    """The installed shortcut's path: no arguments → the desktop app, idle until the rep starts a call."""
-    env = frozen_env(tmp_path)
+def test_frozen_app_shows_its_badge_on_a_real_x11_display(bundle, tmp_path, xvfb_display):
+    """The start-menu path: no arguments -> the desktop app, on X11 through the bundled xcb plugin."""
+    env = frozen_env(tmp_path, QT_QPA_PLATFORM="xcb", DISPLAY=xvfb_display)
     proc = subprocess.Popen([str(bundle / EXE_NAME)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+    windows, started = "", time.monotonic()
     try:
-        time.sleep(8)
+        while time.monotonic() - started < 60 and proc.poll() is None and "badge" not in windows:
+            time.sleep(0.5)
+            windows = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True,
+                                     text=True).stdout
+        shown_after = time.monotonic() - started
+        shot = tmp_path / "screen.png"
+        subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True, timeout=30)
         alive = proc.poll() is None
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=30)
     assert alive, f"the frozen app exited with {proc.returncode}:\n{out}\n{err}"
-    assert "Traceback" not in err
+    assert "badge" in windows and "salesmind-desktop" in windows, windows
+    assert shot.stat().st_size > 2000 and "Traceback" not in err
+    print(f"\nfrozen app on X11: badge window mapped {shown_after:.1f} s after launch")
 
 
 def test_frozen_doctor_passes_with_keyring_crm_and_loopback(bundle, tmp_path, mongo_uri, pulse_server):
