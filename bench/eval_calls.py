@@ -101,13 +101,26 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, help="write the results as JSON here")
     ap.add_argument("--keep", type=Path, help="keep rendered WAVs and summaries in this folder")
+    ap.add_argument("--text-engine", choices=["hybrid", "transformer", "vader"], help="override emotion.text_engine")
+    ap.add_argument("--voice", choices=["on", "off"], help="override emotion.voice")
+    ap.add_argument("--only", nargs="*", help="call ids to run (default: all)")
     args = ap.parse_args()
 
     from salesmind_desktop import app, settings as settings_mod
 
     settings = settings_mod.load()
+    if args.text_engine:
+        settings.emotion.text_engine = args.text_engine
+    if args.voice:
+        settings.emotion.voice = args.voice == "on"
+    config = {"text_engine": settings.emotion.text_engine, "voice": settings.emotion.voice,
+              "asr_model": settings.asr.model}
+    print(f"engines: text {config['text_engine']}, voice {'on' if config['voice'] else 'off'}, "
+          f"ASR {config['asr_model']}", flush=True)
     pipeline = app.build_pipeline(settings)
     scripts = sorted((ROOT / "tools" / "calls").glob("*.json")) + sorted((ROOT / "bench" / "calls").glob("*.json"))
+    if args.only:
+        scripts = [p for p in scripts if p.stem in args.only]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out_dir = args.keep or Path(tmp)
@@ -126,13 +139,15 @@ def main() -> int:
                   f"cues {row['cues']} {row['cue_types']}  badge {' '.join(row['badge'])}  [{seconds:.0f} s]",
                   flush=True)
     dev = [r for r in rows if r["dev_set"]]
+    if len(dev) < 2:
+        dev = rows
     rho = spearman([r["ess_overall"] for r in dev], [r["satisfaction"] for r in dev])
     rho_all = spearman([r["ess_overall"] for r in rows], [r["satisfaction"] for r in rows])
     d4 = next((r for r in rows if r["call"] == "d4_late_spike"), {})
     e1 = next((r for r in rows if r["call"] == "e1_positive_one_negative"), {})
     single = [r["call"] for r in rows if r.get("negative_trend_on_single_sentence")]
     result = {
-        "spearman_dev": round(rho, 3), "spearman_all": round(rho_all, 3),
+        "config": config, "spearman_dev": round(rho, 3), "spearman_all": round(rho_all, 3),
         "d4_price_spike_found": d4.get("price_spike_found"), "d4_spike_truth_t": d4.get("price_spike_truth_t"),
         "d4_spike_found_t": d4.get("price_spike_found_t"),
         "e1_cues_after_single_negative": e1.get("cues_after_single_negative"),
