@@ -1,4 +1,4 @@
-; Inno Setup 6 script: per-machine installer for SalesMind Desktop (Windows x64).
+; Inno Setup 6.3+ script (x64compatible needs 6.3): per-machine installer for SalesMind Desktop (Windows x64).
 ;
 ; Build (on Windows, after packaging\build.sh's PyInstaller step produced dist\SalesMind\):
 ;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 packaging\windows\salesmind.iss
