@@ -57,6 +57,11 @@ def test_cap_cooldown_and_gap_always_hold(spec, cap, cooldown, gap):
             assert c.t - last[c.type] >= cooldown - 1e-9
         last[c.type] = c.t
     assert len({c.id for c in found}) == len(found)
+    hold = s.hold_gap_s
+    for c in found:  # never shown while the customer talks, nor in the hold gap right after
+        for turn in turns:
+            if turn.channel == "customer":
+                assert not (turn.start < c.t < turn.end + hold - 1e-9), (c.type, c.t, turn)
     summary = ins.finish("p", t + 5)
     assert len(summary.cues) == len(found)
 

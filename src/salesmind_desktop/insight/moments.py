@@ -202,4 +202,5 @@ def build_summary(ins: CallInsight, call_id: str, end: float) -> CallSummary:
         key_moments=tuple(moments), talk=talk, cues=_cue_records(ins, end),
         badge=tuple(ins.badge_points), ess_timeline=tuple(ins.timeline), went_well=well, try_next=nxt,
         customer_id=(ctx.customer_id or None) if ctx else None, customer_name=ctx.name if ctx else "",
-        industry=(ctx.industry if ctx and ctx.industry else ins.settings.industry))
+        industry=(ctx.industry if ctx and ctx.industry else ins.settings.industry),
+        deal_stage=ctx.deal_stage if ctx else "")

@@ -130,6 +130,7 @@ class CallSummary:
     customer_name: str = ""
     rep_id: str = ""
     industry: str = ""
+    deal_stage: str = ""
     started_at: str | None = None  # ISO 8601 wall-clock start, set by whoever knows it
     schema_version: str = SCHEMA_VERSION
 
@@ -172,6 +173,7 @@ class CallSummary:
                 customer_name=str(data.get("customer_name", "")),
                 rep_id=str(data.get("rep_id", "")),
                 industry=str(data.get("industry", "")),
+                deal_stage=str(data.get("deal_stage", "")),
                 started_at=data.get("started_at"),
                 schema_version=version,
             )
