@@ -132,14 +132,15 @@ def live_source_factory(settings):
     return lambda: _live_source(settings)
 
 
-def file_session(settings, path: str | Path, speed: float = 1.0) -> SessionFactory:
-    """Replay a recorded call through the live UI at `speed` × real time (1.0 = like a call)."""
+def file_session(settings, path: str | Path, speed: float | None = 1.0) -> SessionFactory:
+    """Replay a recorded call through the live UI at `speed` × real time (1.0 = like a call,
+    the file source's own pacing; None = as fast as the analysis goes, for tests)."""
 
     def factory(progress: Progress):
         pipeline = _pipeline(settings, progress)
         progress(f"Opening {Path(path).name}…")
         source = _file_source(settings, path, realtime=speed == 1.0)
-        return pipeline, (source if speed == 1.0 else PacedSource(source, speed))
+        return pipeline, (source if speed in (1.0, None) else PacedSource(source, speed))
 
     return factory
 
