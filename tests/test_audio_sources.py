@@ -145,6 +145,6 @@ def test_realtime_pacing_and_stop(tmp_path):
     t0 = time.monotonic()
     chunks, statuses = _collect(src)
     elapsed = time.monotonic() - t0
-    assert 0.4 < elapsed < 2.0
-    assert 3 <= len(chunks["rep"]) <= 8  # about 0.5 s of audio at wall-clock pace
+    assert 0.4 < elapsed < 4.0
+    assert 3 <= len(chunks["rep"]) <= 10 * elapsed + 2  # wall-clock pace: ~0.1 s of audio per 0.1 s
     assert isinstance(statuses[-1], SourceStatus) and statuses[-1].message == "stopped"
