@@ -94,20 +94,22 @@ def test_notes_and_fields_go_into_exports(qtbot, summary, tmp_path):
     window.notes.setPlainText("Send the ROI sheet by Friday.")
     window.customer_edits["customer_name"].setText("Jenny Park")
     window.customer_edits["customer_id"].setText("jenny@example.com")
-    window.deal_edits["stage"].setText("negotiation")
+    window.customer_edits["deal_stage"].setText("negotiation")
+    window.deal_edits["next_step"].setText("send ROI sheet")
     saved = []
     window.saved.connect(saved.append)
     window.save()
     exported = json.loads(window.export_json(tmp_path / "call.json").read_text())
     expected = {**summary.to_dict(), "notes": "Send the ROI sheet by Friday.", "customer_name": "Jenny Park",
-                "customer_id": "jenny@example.com"}
+                "customer_id": "jenny@example.com", "deal_stage": "negotiation"}
     assert {k: exported[k] for k in expected} == expected
-    assert exported["deal"]["stage"] == "negotiation"
+    assert exported["deal"]["next_step"] == "send ROI sheet"
     assert saved and saved[0]["notes"] == "Send the ROI sheet by Friday."
     assert CallSummary.from_dict(exported).notes == "Send the ROI sheet by Friday."
+    assert CallSummary.from_dict(exported).deal_stage == "negotiation"
     md = window.export_markdown(tmp_path / "call.md").read_text()
     assert md.startswith("# Call summary: ui-test-call")
-    assert "Send the ROI sheet by Friday." in md and "Jenny Park" in md and "Deal stage: negotiation" in md
+    assert "Send the ROI sheet by Friday." in md and "Jenny Park" in md and "Next step: send ROI sheet" in md
 
 
 def test_history_lists_past_calls_and_reopens_their_summary(qtbot, desktop, summary):

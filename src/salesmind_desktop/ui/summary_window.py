@@ -37,8 +37,10 @@ from salesmind_desktop.ui.style import BADGE_COLORS, ess_text, mmss
 from salesmind_desktop.ui.summary_model import SummaryView, build_view, cue_effect, summary_dict
 from salesmind_desktop.ui.transcript import TranscriptView
 
-CUSTOMER_FIELDS = (("customer_name", "Customer"), ("customer_id", "CRM id / phone / email"))
-DEAL_FIELDS = (("company", "Company"), ("stage", "Deal stage"), ("value", "Deal value"), ("next_step", "Next step"))
+# Top-level CallSummary fields (schema) the rep can edit, then extra deal details kept under "deal".
+CUSTOMER_FIELDS = (("customer_name", "Customer"), ("customer_id", "CRM id / phone / email"),
+                   ("deal_stage", "Deal stage"))
+DEAL_FIELDS = (("company", "Company"), ("value", "Deal value"), ("next_step", "Next step"))
 TALK_LABELS = {"rep_share": ("Rep talk share", "{:.0%}"), "customer_share": ("Customer talk share", "{:.0%}"),
                "rep_wpm": ("Rep words/min", "{:.0f}"), "customer_wpm": ("Customer words/min", "{:.0f}"),
                "longest_rep_monologue_s": ("Longest rep monologue", "{:.0f} s"),
