@@ -230,3 +230,15 @@ def test_mute_is_reported_when_the_customer_talks_to_a_silent_mic():
     assert statuses[0].t >= 60 and "muted" in statuses[0].message
     back = watch.update(LevelMeter(91.0, -20.0, -60.0, True, False))
     assert back is not None and back.state == "running"
+
+
+def test_a_loopback_that_sends_nothing_while_nothing_plays_keeps_time_without_a_pause():
+    backend = FakeBackend([MIC, MONITOR])
+    source = DeviceSource(DeviceChoice(MIC, True), DeviceChoice(MONITOR, True), backend,
+                          stall_s=0.3, dead_s=0.6, duration_s=2.0)
+    threading.Timer(0.2, lambda: backend.streams["fake:speakers.monitor"].close()).start()  # WASAPI-like idle
+    events = list(source.stream())
+    states = [e.state for e in events if isinstance(e, SourceStatus)]
+    assert "paused" not in states, states
+    ends = _check_contiguous(events)
+    assert ends["customer"] > 1.4  # silence kept the customer's clock moving with the mic's

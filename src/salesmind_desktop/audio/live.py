@@ -121,7 +121,7 @@ class DeviceSource:
     """Mic (rep) + loopback (customer) from real devices; see the module docstring.
 
     `stall_s`: no block for this long makes it check the device list (and fill silence);
-    `dead_s`: a listed device silent this long is reopened; `retry_s`: how often to try to
+    `dead_s`: a listed mic that delivers nothing this long is reopened; `retry_s`: how often to try to
     reopen a lost device; `fallback_after_s`: an explicitly chosen device that stays away this long is
     replaced by the system default (0 = wait for it); `duration_s`: stop after this much audio.
     """
@@ -130,7 +130,8 @@ class DeviceSource:
 
     def __init__(self, mic: DeviceChoice, loopback: DeviceChoice, backend: CaptureBackend, *,
                  block_ms: int = 32, queue_s: float = 5.0, stall_s: float = 1.5, retry_s: float = 0.5,
-                 fallback_after_s: float = 10.0, dead_s: float = 10.0, mute_after_s: float = 120.0, duration_s: float | None = None,
+                 fallback_after_s: float = 10.0, dead_s: float = 10.0, mute_after_s: float = 120.0,
+                 duration_s: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.backend = backend
         self.block_ms = block_ms
@@ -254,7 +255,9 @@ class DeviceSource:
                     check, self._stall_check_at = True, now + 1.0
                 if ch.end < t_now - 0.2 - self.stall_s:
                     yield from self._emit(ch.silence(t_now - 0.2 - ch.end, now))
-            if ch.stream is not None and now - ch.last_block_wall > self.dead_s:
+            # Only a mic always delivers; a loopback may legitimately send nothing while nothing
+            # plays (WASAPI loopback does), so for it only the device checks decide.
+            if name == "rep" and ch.stream is not None and now - ch.last_block_wall > self.dead_s:
                 ch.close()  # listed but silent for long: the stream itself is dead, open it again
                 ch.lost_since = ch.next_retry = now
                 yield SourceStatus("paused", f"the {_LABEL[name]} '{ch.choice.device.name}' stopped delivering "
