@@ -242,3 +242,32 @@ def test_a_loopback_that_sends_nothing_while_nothing_plays_keeps_time_without_a_
     assert "paused" not in states, states
     ends = _check_contiguous(events)
     assert ends["customer"] > 1.4  # silence kept the customer's clock moving with the mic's
+
+
+def test_a_loopback_silent_from_the_start_joins_the_timeline_where_its_audio_begins():
+    backend = FakeBackend([MIC, MONITOR])
+    real_open = backend.open
+
+    def late_open(device, callback, block_ms):  # the loopback's first block comes 1 s late
+        if device is MONITOR:
+            holder = {}
+            threading.Timer(1.0, lambda: holder.setdefault("s", real_open(device, callback, block_ms))).start()
+
+            class Late:
+                samplerate = 16000
+
+                def close(self):
+                    if "s" in holder:
+                        holder["s"].close()
+            return Late()
+        return real_open(device, callback, block_ms)
+
+    backend.open = late_open
+    source = DeviceSource(DeviceChoice(MIC, True), DeviceChoice(MONITOR, True), backend, stall_s=0.3,
+                          duration_s=2.0)
+    events = list(source.stream())
+    ends = _check_contiguous(events)
+    customer = [e for e in events if isinstance(e, AudioChunk) and e.channel == "customer"]
+    assert customer[0].start == 0.0 and ends["customer"] > 1.5
+    first_sound = next(e for e in customer if np.any(e.pcm != 0))
+    assert 0.7 < first_sound.start < 1.3  # placed by the wall clock, not squeezed to t = 0

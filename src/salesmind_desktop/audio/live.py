@@ -88,6 +88,8 @@ class _Channel:
             stream.close()
 
     def silence(self, seconds: float, wall: float) -> list[AudioChunk]:
+        if self.origin is None:  # nothing heard yet (e.g. an idle loopback): the timeline starts at 0
+            self.origin = 0.0
         chunks, left = [], int(round(seconds * SAMPLE_RATE))
         while left > 0:
             n = min(left, int(_MAX_FILL_S * SAMPLE_RATE))
@@ -102,7 +104,7 @@ class _Channel:
         wall_start = wall - t0 - len(pcm16) / SAMPLE_RATE
         if self.origin is None:
             self.origin = max(0.0, wall_start)
-        elif fresh and wall_start > self.end + 0.05:
+        elif (fresh or self.samples == 0) and wall_start > self.end + 0.05:
             chunks += self.silence(wall_start - self.end, wall)
         if len(pcm16):
             chunks.append(AudioChunk(self.name, self.end, pcm16, wall))
