@@ -261,3 +261,23 @@ def test_settings_dialog_saves_changes_and_respects_it_locks(qtbot, tmp_path, mo
     dialog.editors["asr.beam_size"].setValue(2)
     dialog.editors["ui.auto_start"].setChecked(True)
     assert dialog.apply() and settings_mod.load().ui.auto_start is True
+
+
+@pytest.mark.keyring
+def test_crm_connection_goes_to_the_keychain_not_the_settings_file(qtbot, monkeypatch):
+    from salesmind_desktop import secrets
+    from salesmind_desktop.ui.settings_dialog import SettingsDialog
+
+    monkeypatch.delenv(secrets.ENV_URI, raising=False)
+    dialog = SettingsDialog(settings_mod.load(), devices=lambda: [])
+    qtbot.addWidget(dialog)
+    dialog.crm_secret.setText("not a uri")
+    assert not dialog.apply() and "MongoDB URI" in dialog.status.text()
+    uri = "mongodb://rep:s3cret-pw@127.0.0.1:27017/?tls=false"
+    dialog.crm_secret.setText(uri)
+    try:
+        assert dialog.apply(), dialog.status.text()
+        assert secrets.load_crm_uri() == uri and dialog.crm_secret.text() == ""
+        assert "s3cret-pw" not in settings_mod.user_settings_file().read_text()
+    finally:
+        secrets.forget_crm_uri()

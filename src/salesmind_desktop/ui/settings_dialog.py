@@ -183,12 +183,14 @@ class SettingsDialog(QDialog):
                     self.settings.set(key, self.value(key))
             secret = self.crm_secret.text().strip()
             if secret:
+                if not secret.startswith(("mongodb://", "mongodb+srv://")):
+                    raise SalesMindError("the CRM connection must be a MongoDB URI",
+                                         "e.g. mongodb://rep:password@crm.example.com:27017/?tls=true")
                 store = self._secrets()
-                setter = getattr(store, "set_crm_uri", None) or getattr(store, "store_uri", None)
-                if setter is None:
+                if store is None:
                     raise SalesMindError("this build cannot store the CRM connection in the keychain",
                                          "use `salesmind-desktop crm connect URI` instead")
-                setter(secret)
+                store.store_crm_uri(secret)  # OS keychain only, never the settings file
                 self.crm_secret.clear()
             settings_mod.save(self.settings)
         except SalesMindError as exc:
