@@ -36,7 +36,6 @@ def run_call(call: str, s, transcriber, vad, tmp: Path) -> dict:
     from fixtures_pulse import PulseServer
 
     from salesmind_desktop import app
-    from salesmind_desktop.audio.bleed import BleedFilter, BleedGate, LoopbackTap
     from salesmind_desktop.events import ScoredUtterance
 
     wav = tmp / f"{call}.wav"
@@ -56,11 +55,8 @@ def run_call(call: str, s, transcriber, vad, tmp: Path) -> dict:
     server.start()
     os.environ["PULSE_SERVER"] = server.env["PULSE_SERVER"]
     try:
-        guard = app.build_bleed_guard(s)
-        source = app.build_live_source(s, mic="pulse:virtual_mic", loopback="", duration_s=seconds + 2.0)
-        tap = LoopbackTap(source, guard)
-        pipeline = app.build_pipeline(s, transcriber=BleedFilter(transcriber, guard), vad=vad,
-                                      frame_gate=BleedGate(guard, tap))
+        pipeline, source = app.build_live_session(s, mic="pulse:virtual_mic", loopback="",
+                                                  duration_s=seconds + 2.0, transcriber=transcriber, vad=vad)
         events: list = []
 
         def player():
@@ -72,7 +68,7 @@ def run_call(call: str, s, transcriber, vad, tmp: Path) -> dict:
 
         threading.Thread(target=player, daemon=True).start()
         r0 = resource.getrusage(resource.RUSAGE_SELF)
-        pipeline.run(tap, events.append, call_id="bench")
+        pipeline.run(source, events.append, call_id="bench")
         r1 = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         server.stop()

@@ -56,16 +56,11 @@ def live_engines():
 def _run_live(pulse, engines, paths, seconds, *, bleed_volume=0.0, during=None, guard=True):
     """Play the call into the virtual devices while the live pipeline listens; returns events."""
     from salesmind_desktop import app
-    from salesmind_desktop.audio.bleed import BleedFilter, BleedGate, BleedGuard, LoopbackTap
 
     s, transcriber, vad = engines
-    source = app.build_live_source(s, mic="pulse:virtual_mic", loopback="", duration_s=seconds + 1.5)
-    bleed_guard, gate = (BleedGuard() if guard else None), None
-    if bleed_guard is not None:
-        source = LoopbackTap(source, bleed_guard)
-        transcriber = BleedFilter(transcriber, bleed_guard)
-        gate = BleedGate(bleed_guard, source)
-    pipeline = app.build_pipeline(s, transcriber=transcriber, vad=vad, frame_gate=gate)
+    s.audio.bleed_guard = guard
+    pipeline, source = app.build_live_session(s, mic="pulse:virtual_mic", loopback="", duration_s=seconds + 1.5,
+                                              transcriber=transcriber, vad=vad)
     events: list = []
     t_start = {}
 

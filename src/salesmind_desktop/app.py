@@ -110,6 +110,21 @@ def build_bleed_guard(settings: Settings):
     return BleedGuard(threshold=settings.audio.bleed_threshold)
 
 
+def build_live_session(settings: Settings, *, mic: str | None = None, loopback: str | None = None,
+                       duration_s: float | None = None, transcriber=None, vad=None, context=None, backend=None):
+    """(pipeline, source) for a live call, with the bleed guard wired in when enabled: the pipeline
+    feeds it the customer channel and skips rep utterances that are mostly the customer's audio
+    (`bleed_guard`), and its VAD gate keeps that leak out of the rep's talk time (`frame_gate`)."""
+    from salesmind_desktop.audio.bleed import BleedGate
+
+    source = build_live_source(settings, mic=mic, loopback=loopback, duration_s=duration_s, backend=backend)
+    guard = build_bleed_guard(settings)
+    gate = BleedGate(guard, lambda: source.origin("rep")) if guard is not None else None
+    pipeline = build_pipeline(settings, transcriber=transcriber, vad=vad, context=context, frame_gate=gate,
+                              bleed_guard=guard)
+    return pipeline, source
+
+
 # ------------------------------------------------------------------ coaching (issue 4)
 
 RECENT_CALLS_FOR_FEEDBACK = 10

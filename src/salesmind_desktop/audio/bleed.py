@@ -21,6 +21,7 @@ Pure numpy, no threads; `LoopbackRing` is locked so the capture and ASR threads 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,76 +158,27 @@ class BleedGuard:
 
 
 # ------------------------------------------------------------------ wiring into the pipeline
-
-
-class LoopbackTap:
-    """An `AudioSource` wrapper that copies the customer channel into a guard's ring as it streams."""
-
-    def __init__(self, source, guard: BleedGuard) -> None:
-        self.source = source
-        self.guard = guard
-        self.live = bool(getattr(source, "live", False))
-        self.first_start: dict[str, float] = {}  # audio time of each channel's first chunk
-
-    def stream(self):
-        from salesmind_desktop.events import AudioChunk
-
-        for ev in self.source.stream():
-            if isinstance(ev, AudioChunk):
-                self.first_start.setdefault(ev.channel, ev.start)
-                if ev.channel == "customer":
-                    self.guard.push_loopback(ev.start, ev.pcm)
-            yield ev
-
-    def stop(self) -> None:
-        self.source.stop()
-
-    def __getattr__(self, name: str):  # meters, devices, ... of the wrapped source
-        return getattr(self.source, name)
-
-
-class BleedFilter:
-    """A `Transcriber` wrapper: rep utterances that are mostly loopback are rejected, not transcribed.
-
-    The rejection is a `Transcript` with empty text and `rejected_reason="bleed: ..."`, so the
-    pipeline neither scores it nor attributes it to the rep, and listeners can see why.
-    """
-
-    def __init__(self, inner, guard: BleedGuard) -> None:
-        self.inner = inner
-        self.guard = guard
-        self.rejected = 0
-
-    def transcribe(self, utterance):
-        if utterance.channel == "rep":
-            verdict = self.guard.check(utterance.start, utterance.end, utterance.pcm)
-            if verdict.bleed:
-                from salesmind_desktop.events import Transcript
-
-                self.rejected += 1
-                return Transcript(utterance.id, utterance.channel, utterance.start, utterance.end, "",
-                                  rejected_reason=f"bleed: {verdict.reason}")
-        return self.inner.transcribe(utterance)
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
+# `CallPipeline(bleed_guard=...)` pushes the customer channel into the guard on its reader thread
+# and asks `check()` before sending a rep utterance to ASR; `BleedGate` is its `frame_gate`.
 
 
 class BleedGate:
     """A `CallPipeline` frame gate: silences the rep's VAD while the mic is mostly the loopback.
 
-    `BleedFilter` judges whole utterances; this gate also keeps leaked speech out of the rep's
+    The pipeline's `bleed_guard` hook judges whole utterances; this gate also keeps leaked speech out of the rep's
     talk time (`SpeechActivity`). Every `every_s` of rep speech it judges the last `window_s` of
     mic audio against the loopback and, when the share reaches `threshold` (stricter than the
     utterance verdict: short windows are noisy), zeroes the speech probabilities until a later
-    window says otherwise. The first fraction of a second of a leak can pass; `BleedFilter` then
-    rejects that short utterance. Runs on the pipeline's reader thread; `tap` gives the rep
-    channel's first audio time so frames can be placed on the call's timeline.
+    window says otherwise. The first fraction of a second of a leak can pass; the utterance check
+    then rejects that short piece. Runs on the pipeline's reader thread; `rep_origin()` gives the
+    audio time of the rep channel's first sample (asked at the first frame), so frames can be
+    placed on the call's timeline.
     """
 
-    def __init__(self, guard: BleedGuard, tap: LoopbackTap | None = None, *, window_s: float = 0.6,
-                 every_s: float = 0.2, threshold: float = 0.6, speech_prob: float = 0.5) -> None:
-        self.guard, self.tap = guard, tap
+    def __init__(self, guard: BleedGuard, rep_origin: Callable[[], float] | None = None, *,
+                 window_s: float = 0.6, every_s: float = 0.2, threshold: float = 0.6,
+                 speech_prob: float = 0.5) -> None:
+        self.guard, self.rep_origin = guard, rep_origin
         self.window_s, self.every_s, self.threshold, self.speech_prob = window_s, every_s, threshold, speech_prob
         self._mic = LoopbackRing(window_s + 1.0)
         self._samples = 0
@@ -239,7 +191,7 @@ class BleedGate:
         if channel != "rep" or len(frames) == 0:
             return probs
         if self._t0 is None:
-            self._t0 = self.tap.first_start.get("rep", 0.0) if self.tap is not None else 0.0
+            self._t0 = self.rep_origin() if self.rep_origin is not None else 0.0
         pcm = np.asarray(frames, dtype=np.float32).reshape(-1)
         t = self._t0 + self._samples / SAMPLE_RATE
         self._samples += len(pcm)

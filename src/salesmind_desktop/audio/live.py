@@ -160,6 +160,10 @@ class DeviceSource:
     def devices(self) -> dict[str, str]:
         return {name: ch.choice.device.id for name, ch in self._channels.items()}
 
+    def origin(self, channel: Channel) -> float:
+        """Audio time of `channel`'s first sample (0 until it has one)."""
+        return self._channels[channel].origin or 0.0
+
     def overflow_samples(self) -> dict[str, int]:
         """Samples (device rate) dropped per channel because the consumer fell behind."""
         return {name: ch.dropped_total for name, ch in self._channels.items()}

@@ -51,7 +51,6 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from salesmind_desktop import app, settings as settings_mod
-    from salesmind_desktop.audio.bleed import BleedFilter, BleedGate, LoopbackTap
     from salesmind_desktop.errors import ConfigError
 
     if args.duration is not None and args.duration <= 0:
@@ -61,14 +60,8 @@ def run(args: argparse.Namespace) -> int:
         settings.set("asr.model", args.model)
     if args.no_voice:
         settings.set("emotion.voice", False)
-    source = app.build_live_source(settings, mic=args.mic, loopback=args.loopback, duration_s=args.duration)
-    transcriber = app.build_transcriber(settings)
-    guard, gate = app.build_bleed_guard(settings), None
-    if guard is not None:  # speakers leaking the customer into the mic: not the rep (docs/capture.md)
-        source = LoopbackTap(source, guard)
-        transcriber = BleedFilter(transcriber, guard)
-        gate = BleedGate(guard, source)
-    pipeline = app.build_pipeline(settings, transcriber=transcriber, frame_gate=gate)
+    pipeline, source = app.build_live_session(settings, mic=args.mic, loopback=args.loopback,
+                                              duration_s=args.duration)
 
     def listener(event) -> None:
         line = format_event(event)
