@@ -16,7 +16,10 @@ pytestmark = [pytest.mark.gui, pytest.mark.slow]
 DEMO = Path(__file__).resolve().parents[1] / "assets" / "examples" / "demo_call.wav"
 
 
-def test_real_pipeline_drives_badge_toasts_transcript_and_summary(qtbot, desktop):
+def test_real_pipeline_drives_badge_toasts_transcript_and_summary(qtbot, desktop, monkeypatch):
+    from salesmind_desktop.ui import sessions
+
+    monkeypatch.setattr(sessions, "MODELS", sessions.ModelCache())  # load models with progress
     settings = settings_mod.load()
     # Light engines keep this UI test quick on CI's two cores; ASR, VAD, text emotion (VADER),
     # objections and the insight are the real ones. The full engines are tested by their owners.
@@ -38,7 +41,8 @@ def test_real_pipeline_drives_badge_toasts_transcript_and_summary(qtbot, desktop
     assert errors == []
     summary = summaries[0]
 
-    assert "Loading speech and emotion models…" in progress
+    assert [p for p in progress if p.startswith("Loading")][1:] == [
+        "Loading the speech model (tiny.en, auto)…", "Loading voice detection…", "Loading emotion models…"]
     assert got["ended"] and got["ended"][0].summary is summary
     assert got["ess"], "the customer was scored"
     last = got["ess"][-1]
@@ -56,3 +60,11 @@ def test_real_pipeline_drives_badge_toasts_transcript_and_summary(qtbot, desktop
 
     with LocalStore() as store:
         assert store.summary(summary.call_id)["ess"]["overall"] == summary.ess.overall
+    # a second call reuses the loaded speech and VAD models
+    app.toasts.clear()
+    progress.clear()
+    assert app.controller.request_start()
+    qtbot.waitUntil(lambda: app.controller.state == "listening", timeout=30_000)
+    app.controller.stop()
+    qtbot.waitUntil(lambda: app.controller.state == "idle", timeout=60_000)
+    assert errors == [] and "Loading voice detection…" not in progress

@@ -94,11 +94,40 @@ class SessionPipeline:
             self.insight.feedback(cue_id, action, t)
 
 
-def _pipeline(settings, progress: Progress) -> SessionPipeline:
+class ModelCache:
+    """The heavy models (Whisper, VAD), loaded once per app and shared by every call."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self.transcriber = None
+        self.vad = None
+
+    def get(self, settings, progress: Progress):
+        from salesmind_desktop import app
+
+        key = (settings.asr.model, settings.asr.device, settings.asr.compute_type, settings.asr.beam_size,
+               settings.asr.cpu_threads)
+        with self._lock:
+            if self._key != key or self.transcriber is None:
+                progress(f"Loading the speech model ({settings.asr.model}, {settings.asr.device})…")
+                self.transcriber = app.build_transcriber(settings)
+                self._key = key
+            if self.vad is None:
+                progress("Loading voice detection…")
+                self.vad = app.build_vad(settings)
+            return self.transcriber, self.vad
+
+
+MODELS = ModelCache()
+
+
+def _pipeline(settings, progress: Progress, models: ModelCache | None = None) -> SessionPipeline:
     from salesmind_desktop import app
 
-    progress("Loading speech and emotion models…")
-    return SessionPipeline(app.build_pipeline(settings))
+    transcriber, vad = (models or MODELS).get(settings, progress)
+    progress("Loading emotion models…")
+    return SessionPipeline(app.build_pipeline(settings, transcriber=transcriber, vad=vad))
 
 
 def _file_source(settings, path: str | Path, realtime: bool):
