@@ -271,3 +271,56 @@ def test_a_loopback_silent_from_the_start_joins_the_timeline_where_its_audio_beg
     assert customer[0].start == 0.0 and ends["customer"] > 1.5
     first_sound = next(e for e in customer if np.any(e.pcm != 0))
     assert 0.7 < first_sound.start < 1.3  # placed by the wall clock, not squeezed to t = 0
+
+
+def test_wasapi_backend_lists_and_opens_loopbacks_through_pyaudiowpatch(monkeypatch):
+    """The thin Windows path, run against a stand-in `pyaudiowpatch` module (its documented API)."""
+    import sys
+    import types
+
+    from salesmind_desktop.audio.loopback import portaudio, wasapi
+
+    opened = {}
+
+    class FakeStream:
+        def __init__(self, callback, channels):
+            block = np.tile(np.array([0.5, 0.25], np.float32)[:channels], 480)  # 480 frames, interleaved
+            self.result = callback(block.tobytes(), 480, {}, 0)
+
+        def stop_stream(self):
+            opened["stopped"] = True
+
+        def close(self):
+            pass
+
+    class FakePyAudio:
+        def get_default_wasapi_loopback(self):
+            return {"index": 7, "name": "Speakers (Realtek) [Loopback]", "maxInputChannels": 2,
+                    "defaultSampleRate": 48000.0}
+
+        def get_loopback_device_info_generator(self):
+            yield self.get_default_wasapi_loopback()
+            yield {"index": 8, "name": "Headset (BT) [Loopback]", "maxInputChannels": 2, "defaultSampleRate": 44100.0}
+
+        def open(self, **kw):
+            opened.update(kw)
+            return FakeStream(kw["stream_callback"], kw["channels"])
+
+        def terminate(self):
+            opened["terminated"] = True
+
+    fake = types.SimpleNamespace(PyAudio=FakePyAudio, paFloat32=1, paContinue=0)
+    monkeypatch.setitem(sys.modules, "pyaudiowpatch", fake)
+    monkeypatch.setattr(portaudio, "portaudio_inputs", lambda: [
+        {"index": 0, "name": "Headset Microphone", "hostapi": 0, "default_samplerate": 48000, "default": True}])
+    backend = wasapi.WasapiBackend()
+    rep, customer = choose_pair("", "", backend)
+    assert rep.device.name == "Headset Microphone"
+    assert customer.device.id == "wasapi:Speakers (Realtek) [Loopback]" and customer.device.default
+    blocks = []
+    stream = backend.open(customer.device, blocks.append, 10)
+    assert opened["input_device_index"] == 7 and opened["rate"] == 48000 and opened["frames_per_buffer"] == 480
+    assert stream.samplerate == 48000 and len(blocks[0]) == 480 and np.allclose(blocks[0], 0.375)  # stereo -> mono
+    assert stream._stream.result == (None, 0)  # the callback keeps the stream running
+    stream.close()
+    assert opened["stopped"] and opened["terminated"]
