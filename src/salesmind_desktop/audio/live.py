@@ -287,7 +287,7 @@ class DeviceSource:
         try:
             devices = self.backend.list_devices()
         except AudioInputError:
-            devices = []
+            return  # the sound server did not answer this time: judge nothing, streams keep running
         ids = {d.id for d in devices}
         for name, ch in self._channels.items():
             if ch.stream is None:
@@ -298,7 +298,7 @@ class DeviceSource:
             if want in ids and actual is not None and actual != want and hasattr(ch.stream, "pin"):
                 if ch.stream.pin():  # the server moved a stream whose device is still there: move it back
                     continue
-            if want not in ids or (actual is not None and actual != want) or (actual is None and not devices):
+            if want not in ids or (actual is not None and actual != want):
                 ch.close()  # gone, or moved elsewhere (maybe onto a monitor) and not movable back
                 ch.lost_since = ch.next_retry = now
                 yield SourceStatus("paused", f"the {_LABEL[name]} '{ch.choice.device.name}' was disconnected; "
@@ -312,9 +312,9 @@ class DeviceSource:
                 if default.device.id not in (want, other):
                     ch.close()
                     ch.lost_since = ch.next_retry = now
-                    status = self._try_reopen(ch, now)
-                    if status is not None:
-                        yield status
+                    yield self._try_reopen(ch, now) or SourceStatus(
+                        "paused", f"the default {_LABEL[name]} changed to '{default.device.name}' but it cannot "
+                        "be opened yet; retrying", channel=name, t=round(ch.end, 3))
 
     def _try_reopen(self, ch: _Channel, now: float) -> SourceStatus | None:
         other = self._channels["customer" if ch.name == "rep" else "rep"].choice.device.id
