@@ -173,3 +173,19 @@ def test_crm_panel_without_crm_or_with_a_failure(qtbot, summary):
     failing.crm.approve()
     assert "Not synced: MongoDB refused the credentials" in failing.crm.status.text()
     assert "crm connect" in failing.crm.status.text()
+
+
+def test_a_failing_store_keeps_a_json_copy_and_says_so(qtbot, desktop, summary):
+    from salesmind_desktop.store.local import StoreError
+
+    class BrokenStore:
+        def save(self, data):
+            raise StoreError("cannot open the local call store", "check the disk and permissions")
+
+    app = desktop()
+    app.archive = BrokenStore()
+    app.on_summary(summary)
+    message, fix = app.last_error
+    assert "could not keep the call in the local store" in message and "a copy was saved to" in fix
+    assert [e.call_id for e in JsonArchive().entries()] == ["ui-test-call"]
+    assert app.summary_windows  # the rep still sees the summary

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from salesmind_desktop import settings as settings_mod
 from salesmind_desktop.errors import SalesMindError
-from salesmind_desktop.ui.archive import StoreArchive
+from salesmind_desktop.ui.archive import JsonArchive, StoreArchive
 from salesmind_desktop.ui.badge import Badge
 from salesmind_desktop.ui.bridge import EventBridge
 from salesmind_desktop.ui.consent import consent_gate
@@ -189,12 +189,17 @@ class DesktopApp(QObject):
         self.open_summary(data)
 
     def save_call(self, data: dict) -> None:
+        """Keep the call in the store; if that fails, keep a JSON copy so nothing is lost."""
         try:
             self.archive.save(data)
-        except SalesMindError as exc:
-            self._on_error(f"could not keep the call: {exc.message}", exc.fix or "export it from the summary window")
-        except OSError as exc:
-            self._on_error(f"could not keep the call: {exc}", "check free disk space; export it from the summary window")
+        except (SalesMindError, OSError) as exc:
+            message = exc.message if isinstance(exc, SalesMindError) else str(exc)
+            try:
+                backup = JsonArchive().save(data)
+                fix = f"a copy was saved to {backup}; {getattr(exc, 'fix', '') or 'check free disk space'}"
+            except OSError as backup_exc:
+                fix = f"no copy could be written either ({backup_exc}); export it from the summary window"
+            self._on_error(f"could not keep the call in the local store: {message}", fix)
         if self.sync is not None:
             self.sync.kick()
 
