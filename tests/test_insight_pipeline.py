@@ -8,6 +8,17 @@ from salesmind_desktop.insight.summary import validate
 from salesmind_desktop.settings import Settings
 
 
+def _text_model_present() -> bool:
+    from salesmind_desktop import modelstore
+    from salesmind_desktop.errors import ModelError
+
+    try:
+        modelstore.project_model("text_emotion")
+    except ModelError:
+        return False
+    return True
+
+
 @pytest.mark.slow
 def test_late_spike_call_end_to_end(render_call):
     from salesmind_desktop import app
@@ -15,6 +26,8 @@ def test_late_spike_call_end_to_end(render_call):
 
     settings = Settings()
     settings.emotion.voice = voice_model_present()
+    if not _text_model_present():  # the text model is built by the emotion issue; its own tests require it
+        settings.emotion.text_engine = "vader"
     wav, truth = render_call("d4_late_spike")
     events = []
     summary = app.build_pipeline(settings, transcriber=shared_transcriber()).run(
