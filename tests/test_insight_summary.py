@@ -123,3 +123,19 @@ def test_empty_call_gives_a_valid_neutral_summary():
     validate(s.to_dict())
     assert s.ess.overall == 5.0 and s.ess.trend == "n/a" and s.utterances == () and s.cues == ()
     assert "(none)" in s.to_text()
+
+
+def test_nan_and_out_of_range_scores_from_an_engine_stay_out_of_the_summary():
+    from dataclasses import replace
+
+    from salesmind_desktop.insight.scripted import utterance
+
+    ins = CallInsight()
+    u = utterance(1, "customer", 0.0, 3.0, "Hmm.", 5.0)
+    ins.on_utterance(replace(u, fused=replace(u.fused, ess=float("nan"), valence=3.0, confidence=float("inf"))))
+    ins.on_utterance(replace(utterance(2, "customer", 4.0, 6.0, "Great!", 5.0),
+                             fused=replace(u.fused, ess=14.0)))
+    s = ins.finish("nan", 8.0)
+    validate(s.to_dict())
+    assert [x.ess for x in s.utterances] == [5.0, 10.0] and s.utterances[0].valence == 1.0
+    assert 0.0 <= s.ess.overall <= 10.0

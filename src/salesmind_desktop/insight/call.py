@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 from salesmind_desktop.errors import ConfigError
 from salesmind_desktop.events import Cue, EssUpdate, LevelMeter, ScoredUtterance, SpeechActivity
@@ -53,6 +54,21 @@ def check_settings(s: CoachingSettings) -> None:
     if problems:
         key, rule = problems[0]
         raise ConfigError(f"invalid coaching setting {key}: {rule}", f"fix {key} in settings.toml or the IT policy")
+
+
+def _bounded(value: float, lo: float, hi: float, default: float) -> float:
+    return min(hi, max(lo, float(value))) if isinstance(value, (int, float)) and math.isfinite(value) else default
+
+
+def _sanitised(u: ScoredUtterance) -> ScoredUtterance:
+    """Keep a misbehaving engine's NaN/out-of-range numbers out of the badge and the summary."""
+    f = u.fused
+    if f is None:
+        return u
+    clean = (_bounded(f.ess, 0.0, 10.0, 5.0), _bounded(f.valence, -1.0, 1.0, 0.0), _bounded(f.confidence, 0.0, 1.0, 0.0))
+    if clean == (f.ess, f.valence, f.confidence):
+        return u
+    return replace(u, fused=replace(f, ess=clean[0], valence=clean[1], confidence=clean[2]))
 
 
 class CallInsight:
@@ -101,6 +117,7 @@ class CallInsight:
         return self._flush()
 
     def on_utterance(self, u: ScoredUtterance) -> list[object]:
+        u = _sanitised(u)
         self.utterances.append(u)
         events: list[object] = []
         self.talk.add_utterance(u.channel, u.start, u.end, u.text)
