@@ -207,5 +207,5 @@ def test_objection_raised_in_earlier_calls_says_so_and_uses_the_variant():
     ctx = CustomerContext(customer_id="c1", past_objections=("price", "price", "timing"))
     found = cues(replay(CallInsight(context=ctx), [Turn("customer", 0.0, 3.0, "Still too expensive.", 3.5,
                                                          objection="price")]))
-    assert "also raised in 2 earlier calls" in found[0].reason
+    assert "raised 2 times in earlier calls" in found[0].reason
     assert found[0].text.startswith("Price again")

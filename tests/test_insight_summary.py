@@ -139,3 +139,17 @@ def test_nan_and_out_of_range_scores_from_an_engine_stay_out_of_the_summary():
     validate(s.to_dict())
     assert [x.ess for x in s.utterances] == [5.0, 10.0] and s.utterances[0].valence == 1.0
     assert 0.0 <= s.ess.overall <= 10.0
+
+
+def test_unknown_objection_label_is_treated_as_none():
+    from dataclasses import replace
+
+    from salesmind_desktop.events import ObjectionResult
+    from salesmind_desktop.insight.scripted import utterance
+
+    ins = CallInsight()
+    u = utterance(1, "customer", 0.0, 3.0, "Budget is tight.", 4.0)
+    ins.on_utterance(replace(u, objection=ObjectionResult("budget", 0.9)))
+    s = ins.finish("odd", 5.0)
+    validate(s.to_dict())
+    assert s.objections == () and s.utterances[0].objection == "none" and s.cues == ()

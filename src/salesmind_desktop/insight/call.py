@@ -19,7 +19,15 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from salesmind_desktop.errors import ConfigError
-from salesmind_desktop.events import Cue, EssUpdate, LevelMeter, ScoredUtterance, SpeechActivity
+from salesmind_desktop.events import (
+    OBJECTIONS,
+    Cue,
+    EssUpdate,
+    LevelMeter,
+    ObjectionResult,
+    ScoredUtterance,
+    SpeechActivity,
+)
 from salesmind_desktop.insight.badge import Badge
 from salesmind_desktop.insight.coach import Candidate, CuePolicy
 from salesmind_desktop.insight.context import CustomerContext
@@ -62,6 +70,8 @@ def _bounded(value: float, lo: float, hi: float, default: float) -> float:
 
 def _sanitised(u: ScoredUtterance) -> ScoredUtterance:
     """Keep a misbehaving engine's NaN/out-of-range numbers out of the badge and the summary."""
+    if u.objection is None or u.objection.type not in OBJECTIONS:  # an engine's unknown label
+        u = replace(u, objection=ObjectionResult("none", 0.0))
     f = u.fused
     if f is None:
         return u

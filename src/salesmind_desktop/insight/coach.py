@@ -127,7 +127,8 @@ class CuePolicy:
         reason = f"customer raised a {obj.type} objection at {mmss(u.start)} (confidence {obj.confidence:.2f})"
         if self.context is not None and self.context.raised_before(obj.type):
             n = self.context.past_objections.count(obj.type)
-            reason += f"; also raised in {n} earlier call{'s' if n != 1 else ''}" if n else "; still open from an earlier call"
+            reason += (f"; raised {n} time{'s' if n != 1 else ''} in earlier calls" if n
+                       else "; still open from an earlier call")
         return [Candidate(u.end, f"objection_{obj.type}", reason, tuple(evidence),
                           {"quote": u.text, "t": mmss(u.start)})]
 
