@@ -82,6 +82,7 @@ def check_call(summary, truth: dict) -> dict:
                  "key_moments": [k.text for k in summary.key_moments]}
     if len(negatives) < 2:
         out["negative_trend_on_single_sentence"] = any(c.type == "negative_trend" for c in cues)
+        out["badge_left_green"] = any(b.state != "green" for b in summary.badge)
     if truth["id"] == "d4_late_spike":
         spike = next(t for t in customer if t.get("objection") == "price")
         hits = [k for k in summary.key_moments if k.kind in ("negative_spike", "objection")
@@ -146,12 +147,13 @@ def main() -> int:
     d4 = next((r for r in rows if r["call"] == "d4_late_spike"), {})
     e1 = next((r for r in rows if r["call"] == "e1_positive_one_negative"), {})
     single = [r["call"] for r in rows if r.get("negative_trend_on_single_sentence")]
+    flipped = [r["call"] for r in rows if r.get("badge_left_green")]
     result = {
         "config": config, "spearman_dev": round(rho, 3), "spearman_all": round(rho_all, 3),
         "d4_price_spike_found": d4.get("price_spike_found"), "d4_spike_truth_t": d4.get("price_spike_truth_t"),
         "d4_spike_found_t": d4.get("price_spike_found_t"),
         "e1_cues_after_single_negative": e1.get("cues_after_single_negative"),
-        "negative_trend_on_single_sentence_calls": single,
+        "negative_trend_on_single_sentence_calls": single, "badge_left_green_on_single_negative_calls": flipped,
         "cues_per_call": {r["call"]: r["cues"] for r in rows}, "calls": rows,
     }
     print(f"\nSpearman(ESS overall, satisfaction) over {len(dev)} dev calls: {rho:.3f} "
@@ -159,7 +161,7 @@ def main() -> int:
     print(f"d4 price spike: truth {d4.get('price_spike_truth_t')} s, found {d4.get('price_spike_found_t')} "
           f"({d4.get('price_spike_kind')}) -> {'OK' if d4.get('price_spike_found') else 'MISSED'}")
     print(f"e1 single negative sentence: cues within 10 s after it: {e1.get('cues_after_single_negative')}; "
-          f"negative_trend on a single-negative call: {single or 'none'}")
+          f"negative_trend on a single-negative call: {single or 'none'}; badge left green there: {flipped or 'never'}")
     print("cues per call: " + ", ".join(f"{k} {v}" for k, v in result["cues_per_call"].items()))
     if args.out:
         args.out.write_text(json.dumps(result, indent=1))
