@@ -44,7 +44,7 @@ def bundle(tmp_path_factory) -> Path:
                           capture_output=True, text=True, timeout=1500)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     path = out / "dist" / "SalesMind"
-    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
     tarballs = list((out / "dist").glob("SalesMind-*-linux-*.tar.gz"))
     assert len(tarballs) == 1, f"expected one tarball in {out / 'dist'}"
     print(f"\nbuild: {time.monotonic() - started:.0f} s, bundle {size / 2**20:.0f} MiB, "
