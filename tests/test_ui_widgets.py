@@ -197,6 +197,15 @@ def test_tray_and_badge_show_call_state_and_problems(qtbot, desktop):
     assert app.tray.icon_name == "tray-idle" and app.tray.call_action.text() == "Start listening"
 
 
+def test_hotkey_and_toast_time_come_from_settings(qtbot, desktop):
+    settings = settings_mod.load()
+    settings.ui.hotkey, settings.ui.toast_seconds = "Ctrl+Alt+S", 0
+    app = desktop(settings=settings)
+    assert app.shortcut.key().toString() == "Ctrl+Alt+S" and "Ctrl+Alt+S" in app.badge.call_button.toolTip()
+    toast = app.toasts.show_cue(CUE)
+    assert not toast._timer.isActive()  # 0 = stays until answered
+
+
 def test_hotkey_toggles_the_call(qtbot, desktop):
     app = desktop()
     calls = []

@@ -112,7 +112,9 @@ class UiSettings:
     badge_x: int = -1  # -1 = top-right corner of the primary screen
     badge_y: int = -1
     show_transcript: bool = False
-    auto_start: bool = False
+    auto_start: bool = False  # start when both channels carry speech (consent reminder first)
+    hotkey: str = "Ctrl+Shift+L"  # start/stop while any SalesMind window is active
+    toast_seconds: int = 25  # a cue pop-up closes by itself after this long (0 = stays until answered)
 
 
 @dataclass

@@ -57,7 +57,8 @@ class Badge(QWidget):
         self.status.setObjectName("status")
         self.clock = QLabel("00:00")
         self.clock.setObjectName("clock")
-        self.call_button = self._button("▶", "Start listening (Ctrl+Shift+L)", self.toggle_call)
+        self.hotkey = "Ctrl+Shift+L"
+        self.call_button = self._button("▶", "Start listening", self.toggle_call)
         self.transcript_button = self._button("≡", "Show/hide the live transcript", self.toggle_transcript)
 
         top = QHBoxLayout()
@@ -111,8 +112,8 @@ class Badge(QWidget):
         self._call_state = state
         self.status.setText(STATE_TEXT.get(state, state))
         self.call_button.setText("■" if state in ("loading", "listening") else "▶")
-        self.call_button.setToolTip("Stop listening (Ctrl+Shift+L)" if state in ("loading", "listening")
-                                    else "Start listening (Ctrl+Shift+L)")
+        verb = "Stop" if state in ("loading", "listening") else "Start"
+        self.call_button.setToolTip(f"{verb} listening ({self.hotkey})")
         self._restyle()
         self._update_tooltip()
 

@@ -62,7 +62,7 @@ class DesktopApp(QObject):
 
             session_factory = live_session(settings)
         self.controller.default_factory = session_factory
-        self.toasts = ToastStack(self.badge)
+        self.toasts = ToastStack(self.badge, timeout_ms=max(0, settings.ui.toast_seconds) * 1000)
         self.transcript = TranscriptPanel()
         self.tray = Tray(self)
         self.summary_windows: list[Any] = []
@@ -76,8 +76,10 @@ class DesktopApp(QObject):
         self._wire()
         self.badge.place(settings.ui.badge_x, settings.ui.badge_y)
         self.badge.set_menu(self.tray.menu)
-        self.shortcut = QShortcut(QKeySequence(HOTKEY), self.badge)
+        self.shortcut = QShortcut(QKeySequence(settings.ui.hotkey or HOTKEY), self.badge)
         self.shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.badge.hotkey = self.shortcut.key().toString()
+        self.badge.set_call_state("idle")
         self.shortcut.activated.connect(self.controller.toggle)
 
     def _wire(self) -> None:

@@ -81,7 +81,7 @@ class CueToast(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.expire)
-        if timeout_ms > 0:
+        if timeout_ms > 0:  # 0 = stays until the rep answers
             self._timer.start(timeout_ms)
 
     def react(self, action: str) -> None:
