@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from salesmind_desktop.events import Cue, EssUpdate
 from salesmind_desktop.settings import CoachingSettings
@@ -45,7 +46,14 @@ def test_scripted_call_shows_core_badge_cues_and_summary(qtbot, desktop):
     # the summary window shows the core's summary and the call was archived for history
     assert summary is not None and len(app.summary_windows) == 1
     window = app.summary_windows[0]
-    assert window.windowTitle().startswith("SalesMind")
+    app.toggle_transcript(True)
+    app.show_history()
+    app.show_settings()
+    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert {type(w).__name__ for w in shown} >= {"Badge", "CueToast", "TranscriptPanel", "SummaryWindow",
+                                                   "HistoryWindow", "SettingsDialog"}
+    assert all(w.windowTitle().startswith("SalesMind") for w in shown), [w.windowTitle() for w in shown]
+    app.settings_dialog.reject()
     assert window.data["ess"] == summary.to_dict()["ess"]
     from salesmind_desktop.store.local import LocalStore
 
