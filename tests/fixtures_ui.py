@@ -80,12 +80,12 @@ class InsightPipeline:
     """Replays scripted utterances through the real CallInsight, in audio-time order."""
 
     def __init__(self, script: list[ScoredUtterance], settings=None, pace: float = 0.0,
-                 call_id: str = "ui-test-call", tail_s: float = 3.0) -> None:
+                 call_id: str = "ui-test-call", tail_s: float = 3.0, context=None) -> None:
         from salesmind_desktop.insight.call import CallInsight
         from salesmind_desktop.settings import CoachingSettings
 
         self.script, self.pace, self.call_id, self.tail_s = script, pace, call_id, tail_s
-        self.insight = CallInsight(settings or CoachingSettings())
+        self.insight = CallInsight(settings or CoachingSettings(), context=context)
         self._lock = threading.Lock()
         self.events: list[object] = []
         self.feedback_calls: list[tuple[int, str, float]] = []

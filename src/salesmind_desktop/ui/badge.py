@@ -40,6 +40,7 @@ class Badge(QWidget):
         self._call_state = "idle"
         self._rolling: float | None = None
         self._why = ""
+        self._context = ""
         self._drag_offset: QPoint | None = None
         self._dragged = False
         self._menu: QMenu | None = None
@@ -117,6 +118,11 @@ class Badge(QWidget):
         self._restyle()
         self._update_tooltip()
 
+    def set_context(self, text: str) -> None:
+        """The pre-call customer context line (from the CRM), shown on hover."""
+        self._context = text
+        self._update_tooltip()
+
     def set_status_text(self, text: str) -> None:
         self.status.setText(text)
 
@@ -166,6 +172,8 @@ class Badge(QWidget):
             tip = f"Rolling ESS {self._rolling:.1f}/10 ({self._badge_state})"
             if self._why:
                 tip += f"\nWhy: {self._why}"
+        if self._context:
+            tip += f"\n{self._context}"
         tip += f"\n{STATE_TEXT.get(self._call_state, self._call_state)} — drag to move, right-click for menu."
         self.setToolTip(tip)
 

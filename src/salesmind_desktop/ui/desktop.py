@@ -57,10 +57,11 @@ class DesktopApp(QObject):
         self.controller = CallController(self.bridge.listener,
                                          consent if consent is not None else consent_gate(settings.privacy, None),
                                          self)
+        self.customer = ""  # phone / email / CRM id picked for the next call
         if session_factory is None:
             from salesmind_desktop.ui.sessions import live_session
 
-            session_factory = live_session(settings)
+            session_factory = live_session(settings, customer=lambda: self.customer)
         self.controller.default_factory = session_factory
         self.toasts = ToastStack(self.badge, timeout_ms=max(0, settings.ui.toast_seconds) * 1000)
         self.transcript = TranscriptPanel()
@@ -101,6 +102,7 @@ class DesktopApp(QObject):
         self.tray.toggle_call.connect(c.toggle)
         self.tray.show_badge.connect(self.badge.show)
         self.tray.toggle_transcript.connect(self.toggle_transcript)
+        self.tray.pick_customer.connect(self.pick_customer)
         self.tray.show_history.connect(self.show_history)
         self.tray.show_settings.connect(self.show_settings)
         self.tray.quit.connect(self.quit)
@@ -159,6 +161,8 @@ class DesktopApp(QObject):
             self._rearm()
 
     def _on_progress(self, text: str) -> None:
+        if text.startswith("Customer: "):
+            self.badge.set_context(text)
         if self.controller.state in (LOADING, "stopping"):
             self.badge.set_status_text(text)
         self.badge.status.setToolTip(text)
@@ -185,6 +189,8 @@ class DesktopApp(QObject):
         from salesmind_desktop.ui.summary_model import summary_dict
 
         data = dict(summary_dict(summary))
+        if not data.get("customer_id") and self.customer:
+            data["customer_id"] = self.customer
         if not data.get("started_at") and self.controller.started_at:
             data["started_at"] = self.controller.started_at
         self.save_call(data)
@@ -229,6 +235,16 @@ class DesktopApp(QObject):
         self.tray.set_sync(status.describe() if status.state != "not_configured" else "")
         if status.state == "error" and status.last_error and self.tray.icon.isVisible():
             self.tray.icon.showMessage("SalesMind — CRM sync", status.last_error)
+
+    def pick_customer(self) -> None:
+        """Who is the next call with? Their CRM history tunes the coaching (fetched at start)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(None, "SalesMind — customer for the next call",
+                                        "Phone, email or CRM id (empty = unknown):", text=self.customer)
+        if ok:
+            self.customer = text.strip()
+            self.badge.set_context(f"Customer: {self.customer}" if self.customer else "")
 
     def toggle_transcript(self, visible: bool | None = None) -> None:
         visible = (not self.transcript.isVisible()) if visible is None else visible

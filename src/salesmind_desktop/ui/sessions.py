@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from salesmind_desktop.ui.controller import Progress, SessionFactory
@@ -122,12 +122,42 @@ class ModelCache:
 MODELS = ModelCache()
 
 
-def _pipeline(settings, progress: Progress, models: ModelCache | None = None) -> SessionPipeline:
+CustomerProvider = Callable[[], str]
+"""Returns the customer (phone / email / CRM id) the rep picked for this call, or ""."""
+
+
+def describe_context(ctx) -> str:
+    """One line for the rep: who, how past calls went, what keeps coming up."""
+    parts = [ctx.name or ctx.customer_id]
+    if ctx.past_ess:
+        parts.append(f"{len(ctx.past_ess)} past calls, ESS trend {ctx.ess_trend}")
+    if ctx.recurring_objections or ctx.open_objections:
+        parts.append("objections: " + ", ".join(dict.fromkeys(ctx.open_objections + ctx.recurring_objections)))
+    if ctx.last_notes:
+        parts.append(f"last note: {ctx.last_notes[:80]}")
+    return "Customer: " + "; ".join(p for p in parts if p)
+
+
+def _context(settings, customer: CustomerProvider | None, progress: Progress):
+    who = (customer() if customer is not None else "").strip()
+    if not who:
+        return None
+    from salesmind_desktop.crm.connection import fetch_context
+
+    progress(f"Fetching the history of {who}…")
+    ctx, note = fetch_context(settings, who)  # never raises: no CRM = no context, with a note
+    progress(describe_context(ctx) if ctx is not None else f"Customer: {who} ({note})")
+    return ctx
+
+
+def _pipeline(settings, progress: Progress, models: ModelCache | None = None,
+              customer: CustomerProvider | None = None) -> SessionPipeline:
     from salesmind_desktop import app
 
+    context = _context(settings, customer, progress)
     transcriber, vad = (models or MODELS).get(settings, progress)
     progress("Loading emotion models…")
-    return SessionPipeline(app.build_pipeline(settings, transcriber=transcriber, vad=vad))
+    return SessionPipeline(app.build_pipeline(settings, transcriber=transcriber, vad=vad, context=context))
 
 
 def _file_source(settings, path: str | Path, realtime: bool):
@@ -161,12 +191,13 @@ def live_source_factory(settings):
     return lambda: _live_source(settings)
 
 
-def file_session(settings, path: str | Path, speed: float | None = 1.0) -> SessionFactory:
+def file_session(settings, path: str | Path, speed: float | None = 1.0,
+                 customer: CustomerProvider | None = None) -> SessionFactory:
     """Replay a recorded call through the live UI at `speed` × real time (1.0 = like a call,
     the file source's own pacing; None = as fast as the analysis goes, for tests)."""
 
     def factory(progress: Progress):
-        pipeline = _pipeline(settings, progress)
+        pipeline = _pipeline(settings, progress, customer=customer)
         progress(f"Opening {Path(path).name}…")
         source = _file_source(settings, path, realtime=speed == 1.0)
         return pipeline, (source if speed in (1.0, None) else PacedSource(source, speed))
@@ -174,11 +205,11 @@ def file_session(settings, path: str | Path, speed: float | None = 1.0) -> Sessi
     return factory
 
 
-def live_session(settings) -> SessionFactory:
+def live_session(settings, customer: CustomerProvider | None = None) -> SessionFactory:
     """The rep's microphone and the system loopback."""
 
     def factory(progress: Progress):
-        pipeline = _pipeline(settings, progress)
+        pipeline = _pipeline(settings, progress, customer=customer)
         progress("Opening the microphone and the call audio…")
         return pipeline, _live_source(settings)
 
