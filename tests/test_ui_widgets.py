@@ -62,6 +62,13 @@ def test_badge_shows_core_state_colour_and_why(qtbot):
     assert badge.score.text() == "2.0"
     badge.set_time(125.0)
     assert badge.clock.text() == "02:05"
+    badge.on_level(LevelMeter(125.0, -20, -25, False, True))
+    assert badge.status.text() == "Not listening"  # levels only matter during a call
+    badge.set_call_state("listening")
+    badge.on_level(LevelMeter(125.1, -20, -25, False, True))
+    assert badge.status.text() == "Listening · customer"
+    badge.on_level(LevelMeter(125.2, -20, -25, True, True))
+    assert badge.status.text() == "Listening · rep + customer"
 
 
 FOCUS_SCRIPT = r"""

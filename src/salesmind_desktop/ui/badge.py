@@ -118,6 +118,13 @@ class Badge(QWidget):
         self._restyle()
         self._update_tooltip()
 
+    def on_level(self, level) -> None:
+        """Who is speaking now (`LevelMeter`), next to the listening indicator."""
+        if self._call_state != "listening":
+            return
+        who = [name for name, on in (("rep", level.rep_speaking), ("customer", level.customer_speaking)) if on]
+        self.status.setText("Listening" + (f" · {' + '.join(who)}" if who else ""))
+
     def set_context(self, text: str) -> None:
         """The pre-call customer context line (from the CRM), shown on hover."""
         self._context = text

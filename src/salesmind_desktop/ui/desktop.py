@@ -90,6 +90,7 @@ class DesktopApp(QObject):
         b.cue.connect(self.toasts.show_cue)
         b.utterance.connect(self.transcript.on_utterance)
         b.audio_time.connect(self.badge.set_time)
+        b.level.connect(self.badge.on_level)
         b.source_status.connect(self._on_source_status)
         self.toasts.feedback.connect(c.feedback)
         c.state_changed.connect(self._on_state)

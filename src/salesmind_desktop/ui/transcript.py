@@ -54,12 +54,18 @@ class TranscriptView(QTextBrowser):
         self._render()
 
     def add_line(self, line: TranscriptLine) -> None:
+        """Append a line (cheap: one paragraph); out-of-order arrivals re-render the whole view."""
+        bar = self.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4
+        in_order = not self._lines or line.start >= self._lines[-1].start
         self._lines.append(line)
-        self._lines.sort(key=lambda item: item.start)
-        at_bottom = self.verticalScrollBar().value() >= self.verticalScrollBar().maximum() - 4
-        self._render()
+        if in_order:
+            self.append(self._line_html(len(self._lines) - 1, line))
+        else:
+            self._lines.sort(key=lambda item: item.start)
+            self._render()
         if at_bottom:
-            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+            bar.setValue(bar.maximum())
 
     def clear_lines(self) -> None:
         self._lines = []
@@ -80,23 +86,22 @@ class TranscriptView(QTextBrowser):
             self.scrollToAnchor(f"l{index}")
         return index
 
+    def _line_html(self, i: int, line: TranscriptLine) -> str:
+        color = CHANNEL_COLORS.get(line.channel, "#555")
+        who = "Rep" if line.channel == "rep" else "Customer"
+        chip = ""
+        if line.emotion:
+            label = line.emotion + (f" {line.ess:.1f}" if line.ess is not None else "")
+            chip = (f' <span style="background:{EMOTION_COLORS.get(line.emotion, "#7a828c")};'
+                    f' color:white;">&nbsp;{html.escape(label)}&nbsp;</span>')
+        if line.objection:
+            chip += f' <span style="background:#e07b00; color:white;">&nbsp;{html.escape(line.objection)}&nbsp;</span>'
+        bg = ' style="background:#fff3c4;"' if i == self.highlighted else ""
+        return (f'<p{bg}><a name="l{i}"></a><span style="color:#888;">{mmss(line.start)}</span>&nbsp; '
+                f'<b style="color:{color};">{who}</b>&nbsp; {html.escape(line.text)}{chip}</p>')
+
     def _render(self) -> None:
-        rows = []
-        for i, line in enumerate(self._lines):
-            color = CHANNEL_COLORS.get(line.channel, "#555")
-            who = "Rep" if line.channel == "rep" else "Customer"
-            chip = ""
-            if line.emotion:
-                label = line.emotion + (f" {line.ess:.1f}" if line.ess is not None else "")
-                chip = (f' <span style="background:{EMOTION_COLORS.get(line.emotion, "#7a828c")};'
-                        f' color:white;">&nbsp;{html.escape(label)}&nbsp;</span>')
-            if line.objection:
-                chip += f' <span style="background:#e07b00; color:white;">&nbsp;{html.escape(line.objection)}&nbsp;</span>'
-            bg = ' style="background:#fff3c4;"' if i == self.highlighted else ""
-            rows.append(f'<tr{bg}><td><a name="l{i}"></a><span style="color:#888;">{mmss(line.start)}</span></td>'
-                        f'<td><b style="color:{color};">{who}</b></td>'
-                        f'<td>{html.escape(line.text)}{chip}</td></tr>')
-        self.setHtml('<table cellspacing="0" cellpadding="3" width="100%">' + "".join(rows) + "</table>")
+        self.setHtml("".join(self._line_html(i, line) for i, line in enumerate(self._lines)))
 
 
 class TranscriptPanel(QWidget):
