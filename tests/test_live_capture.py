@@ -189,3 +189,26 @@ def test_listen_command_prints_utterances_and_writes_the_summary_json(pulse_serv
     assert any("rep:" in line and _words(line) & _turn_words(turns, "rep") for line in lines), printed
     data = json.loads(out.read_text())
     assert "schema_version" in data and data.get("call_id", "").startswith("live-")
+
+
+def test_loopback_follows_the_rep_switching_the_output_device(pulse_server):
+    """The rep picks another output mid-call: the customer channel moves to that output's monitor."""
+    from salesmind_desktop import app, settings
+
+    source = app.build_live_source(settings.load(), mic="pulse:virtual_mic", loopback="", duration_s=8.0)
+    assert source.devices["customer"] == "pulse:speakers.monitor"
+    events = []
+    switched = threading.Timer(1.0, lambda: pulse_server.pactl("set-default-sink", "mic_feed"))
+    switched.start()
+    try:
+        for ev in source.stream():
+            events.append(ev)
+            if isinstance(ev, SourceStatus) and ev.state == "recovered":
+                source.stop()
+    finally:
+        switched.cancel()
+        pulse_server.pactl("set-default-sink", "speakers")
+    recovered = [e for e in events if isinstance(e, SourceStatus) and e.state == "recovered"]
+    assert recovered and recovered[0].channel == "customer", [e for e in events if isinstance(e, SourceStatus)]
+    assert source.devices["customer"] == "pulse:mic_feed.monitor"
+    assert source.devices["rep"] == "pulse:virtual_mic"
