@@ -119,8 +119,10 @@ class Director:
         window.move(16, 16)
         window.resize(1100, 740)
         moments = window.moments
-        for row in range(moments.count()):  # show a key moment opened in the transcript
-            if "objection" in moments.item(row).text() or "negative" in moments.item(row).text():
+        rows = [moments.item(row).text() for row in range(moments.count())]
+        for kind in ("[objection]", "[negative]", "[cue]"):  # show a key moment opened in the transcript
+            row = next((i for i, text in enumerate(rows) if kind in text), None)
+            if row is not None:
                 moments.setCurrentRow(row)
                 window.show_time(moments.item(row).data(0x0100))
                 break

@@ -124,16 +124,17 @@ class EssChart(QWidget):
             p.drawText(r, Qt.AlignmentFlag.AlignCenter, "No customer speech was scored")
 
     def _legend(self, p: QPainter, r: QRectF) -> None:
-        kinds = [k for k in ("negative", "positive", "objection", "cue") if any(m.kind == k for m in self._markers)]
+        kinds = [k for k in ("negative", "positive", "objection", "cue", "event") if any(m.kind == k for m in self._markers)]
         x = r.right() - 8
         for kind in reversed(kinds):
-            width = p.fontMetrics().horizontalAdvance(kind) + 18
+            label = "other" if kind == "event" else kind
+            width = p.fontMetrics().horizontalAdvance(label) + 18
             x -= width
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor(MARKER_COLORS[kind]))
             p.drawRect(QRectF(x, r.bottom() - 14, 9, 9))
             p.setPen(QColor("#555"))
-            p.drawText(QRectF(x + 12, r.bottom() - 17, width, 14), Qt.AlignmentFlag.AlignLeft, kind)
+            p.drawText(QRectF(x + 12, r.bottom() - 17, width, 14), Qt.AlignmentFlag.AlignLeft, label)
 
     # ---------------------------------------------------------------------------- mouse
 
