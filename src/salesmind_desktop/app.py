@@ -11,10 +11,27 @@ from salesmind_desktop.settings import Settings
 
 
 def build_text_engine(settings: Settings):
-    """Text emotion engine per `settings.emotion.text_engine` (hybrid | transformer | vader)."""
+    """Text emotion engine per `settings.emotion.text_engine` (hybrid | transformer | vader).
+
+    hybrid/transformer load the bundled int8 model once (`ModelError` if missing or corrupt).
+    """
     from salesmind_desktop.emotion.vader import VaderEngine
 
-    return VaderEngine()
+    choice = settings.emotion.text_engine
+    if choice == "vader":
+        return VaderEngine()
+    if choice not in ("hybrid", "transformer"):
+        from salesmind_desktop.errors import ConfigError
+
+        raise ConfigError(f"unknown emotion.text_engine '{choice}'", "use hybrid, transformer or vader")
+    from salesmind_desktop.emotion.text import TransformerTextEngine, load_text_model
+
+    transformer = TransformerTextEngine(load_text_model())
+    if choice == "transformer":
+        return transformer
+    from salesmind_desktop.emotion.hybrid import HybridTextEngine
+
+    return HybridTextEngine(transformer, VaderEngine())
 
 
 def build_voice_engine(settings: Settings):

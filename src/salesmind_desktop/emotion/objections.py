@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from salesmind_desktop.events import OBJECTIONS, ObjectionResult
+from salesmind_desktop.emotion.preprocess import clean
+from salesmind_desktop.events import ObjectionResult
 
 # Phrase patterns per objection type (case-insensitive, matched on word boundaries). These are
 # the *rule* side only; the model learns from a much larger authored corpus (training/text/).
@@ -163,7 +164,7 @@ class ModelObjectionTagger:
             return ObjectionResult(rule.type, round(max(probs[rule.type], 0.5), 4), rule.evidence)
         evidence = rule.evidence if rule.type == kind else ""
         if kind != "none" and not evidence:
-            evidence = _short(text)
+            evidence = _short(clean(text))
         return ObjectionResult(kind, round(float(probs[kind]), 4), evidence)
 
 

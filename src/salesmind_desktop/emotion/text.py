@@ -126,7 +126,9 @@ class TextModel:
         self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer.encode(text).ids)
+        """Tokens in `text` incl. [CLS]/[SEP]; beyond the truncation limit it counts the overflow too."""
+        enc = self._tokenizer.encode(text)
+        return len(enc.ids) + sum(len(o.ids) for o in enc.overflowing)
 
     def _run(self, texts: list[str]) -> dict[str, np.ndarray]:
         encodings = self._tokenizer.encode_batch(texts)
