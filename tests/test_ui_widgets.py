@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QThread
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog
 
 from fixtures_ui import desktop, xvfb_display  # noqa: F401
 from salesmind_desktop import settings as settings_mod
