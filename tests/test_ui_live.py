@@ -131,3 +131,45 @@ def test_a_failing_session_reports_message_and_fix(qtbot, desktop):
     qtbot.waitUntil(lambda: app.controller.state == "idle")
     assert blocker.args == ["speech model tiny.en is missing", "run scripts/setup.sh"]
     assert app.last_error == ("speech model tiny.en is missing", "run scripts/setup.sh")
+
+
+def test_a_failure_mid_call_keeps_what_was_understood(qtbot, desktop):
+    """The real SessionPipeline wrapper around a pipeline that dies after a few utterances."""
+    from salesmind_desktop.insight.call import CallInsight
+    from salesmind_desktop.pipeline import PipelineError
+    from salesmind_desktop.settings import CoachingSettings
+    from salesmind_desktop.ui.sessions import SessionPipeline
+
+    class DiesMidCall:
+        insight_factory = staticmethod(lambda: CallInsight(CoachingSettings()))
+
+        def run(self, source, listener, call_id="call"):
+            insight = self.insight_factory()
+            for u in price_call()[:5]:
+                listener(u)
+                for e in insight.on_utterance(u):
+                    listener(e)
+            raise PipelineError("speech recognition failed: out of memory", "close other programs")
+
+        def stop(self):
+            pass
+
+    app = desktop(lambda progress: (SessionPipeline(DiesMidCall()), StopSource()))
+    errors = []
+    app.controller.error.connect(lambda m, f: errors.append((m, f)))
+    with qtbot.waitSignal(app.controller.summary_ready, timeout=10_000) as blocker:
+        app.controller.request_start()
+    partial = blocker.args[0]
+    assert [u.text for u in partial.utterances] == [u.text for u in price_call()[:5]]
+    assert errors[0][0] == "speech recognition failed: out of memory"
+    assert errors[0][1].startswith("close other programs; the call up to this point was kept")
+    assert app.summary_windows and app.summary_windows[-1].view.call_id == partial.call_id
+
+
+def test_stopping_while_loading_opens_no_empty_summary(qtbot, desktop):
+    pipeline = InsightPipeline([])
+    app = desktop(scripted_factory(pipeline))
+    with qtbot.waitSignal(app.controller.summary_ready, timeout=10_000):
+        app.controller.request_start()
+        app.controller.stop()
+    assert app.summary_windows == [] and app.badge.status.text() == "Call cancelled"

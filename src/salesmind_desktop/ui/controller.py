@@ -52,11 +52,13 @@ class CallWorker(QObject):
             self.listening.emit()
             summary = pipeline.run(source, self._listener)
         except SalesMindError as exc:
-            self.failed.emit(exc.message, exc.fix)
+            summary = getattr(self.pipeline, "partial", None)
+            self.failed.emit(exc.message, _kept(exc.fix, summary))
         except Exception as exc:  # a bug must not kill the app silently
             log.exception("call worker failed")
+            summary = getattr(self.pipeline, "partial", None)
             self.failed.emit(f"the analysis stopped unexpectedly: {exc!r}",
-                             "the call so far was kept; please report this with the log file")
+                             _kept("please report this with the log file", summary))
         self.finished.emit(summary)
         QThread.currentThread().quit()  # end this thread's loop now, so wait() never hangs
 
@@ -68,6 +70,12 @@ class CallWorker(QObject):
             stop_pipeline()  # ends the source too, then drains what was already heard
         elif self._source is not None:
             self._source.stop()
+
+
+def _kept(fix: str, partial: object) -> str:
+    if partial is None:
+        return fix
+    return (fix + "; " if fix else "") + "the call up to this point was kept and its summary opened"
 
 
 class CallController(QObject):

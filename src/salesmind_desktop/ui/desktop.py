@@ -100,6 +100,7 @@ class DesktopApp(QObject):
         self.badge.toggle_call.connect(c.toggle)
         self.badge.toggle_transcript.connect(self.toggle_transcript)
         self.badge.moved.connect(self._remember_position)
+        self.badge.moved.connect(lambda _pos: self.toasts.relayout())
         self.tray.toggle_call.connect(c.toggle)
         self.tray.show_badge.connect(self.badge.show)
         self.tray.toggle_transcript.connect(self.toggle_transcript)
@@ -190,6 +191,9 @@ class DesktopApp(QObject):
         from salesmind_desktop.ui.summary_model import summary_dict
 
         data = dict(summary_dict(summary))
+        if not data.get("utterances") and float(data.get("duration_s") or 0) < 1.0:
+            self.badge.set_status_text("Call cancelled")  # stopped while loading: nothing was heard
+            return
         if not data.get("customer_id") and self.customer:
             data["customer_id"] = self.customer
         if not data.get("started_at") and self.controller.started_at:

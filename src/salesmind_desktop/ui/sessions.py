@@ -75,6 +75,7 @@ class SessionPipeline:
     def __init__(self, pipeline) -> None:
         self.pipeline = pipeline
         self.insight: LockedInsight | None = None
+        self.partial = None
         make = pipeline.insight_factory
 
         def factory():
@@ -84,7 +85,19 @@ class SessionPipeline:
         pipeline.insight_factory = factory
 
     def run(self, source, listener, call_id: str | None = None):
-        return self.pipeline.run(source, listener, call_id=call_id or new_call_id())
+        """Run the call; if the analysis fails midway, keep what was understood so far in
+        `self.partial` (a CallSummary of the call up to the failure) and re-raise."""
+        call_id = call_id or new_call_id()
+        self.partial = None
+        try:
+            return self.pipeline.run(source, listener, call_id=call_id)
+        except BaseException:
+            if self.insight is not None:
+                try:
+                    self.partial = self.insight.finish(call_id, 0.0)
+                except Exception:  # the original failure is what the rep must see
+                    self.partial = None
+            raise
 
     def stop(self) -> None:
         self.pipeline.stop()

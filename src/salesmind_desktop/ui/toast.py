@@ -135,6 +135,10 @@ class ToastStack(QObject):
             toast.expire()
         self.shown_cues = []
 
+    def relayout(self) -> None:
+        """The badge moved: bring the toasts along."""
+        self._layout()
+
     def _on_closed(self, toast: CueToast) -> None:
         if toast in self._toasts:
             self._toasts.remove(toast)
