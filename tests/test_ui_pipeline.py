@@ -55,6 +55,11 @@ def test_real_pipeline_drives_badge_toasts_transcript_and_summary(qtbot, desktop
     assert re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{4}", summary.call_id)
     window = app.summary_windows[-1]
     assert window.data["ess"] == summary.to_dict()["ess"]
+    played = []
+    monkeypatch.setattr("salesmind_desktop.ui.playback.Player.play",
+                        lambda self, path, start, seconds=20.0: played.append((path, start)))
+    window.show_time(10.0)  # a replayed file can be listened to from any key moment
+    assert played == [(str(DEMO.resolve()), 9.0)]
     assert len(window.transcript.lines()) == len([u for u in summary.utterances if u.text])
     from salesmind_desktop.store.local import LocalStore
 

@@ -123,8 +123,11 @@ class StoreArchive:
         store = self._open()
         try:
             data = store.summary(entry.call_id)
+            row = store.call(entry.call_id) or {}
         finally:
             self._close(store)
         if data is None:
             raise FileNotFoundError(f"call {entry.call_id} is no longer in the local store")
+        if row.get("audio_path"):  # kept only when the rep opted in (privacy.keep_audio)
+            data["audio_path"] = row["audio_path"]
         return data

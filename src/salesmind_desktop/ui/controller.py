@@ -94,6 +94,7 @@ class CallController(QObject):
         self._worker: CallWorker | None = None
         self.default_factory: SessionFactory | None = None
         self.started_at: str | None = None  # ISO 8601 UTC wall clock when listening began
+        self.last_audio_path = ""  # recording of the last call, when the session had one
 
     @property
     def state(self) -> str:
@@ -173,6 +174,7 @@ class CallController(QObject):
     @Slot(object)
     def _on_finished(self, summary: object) -> None:
         thread, worker = self._thread, self._worker
+        self.last_audio_path = str(getattr(worker.pipeline if worker else None, "audio_path", "") or "")
         if thread is not None:
             thread.quit()  # the worker's run() has returned; end its event loop
             thread.wait(5000)

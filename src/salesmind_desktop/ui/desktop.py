@@ -194,6 +194,8 @@ class DesktopApp(QObject):
         if not data.get("utterances") and float(data.get("duration_s") or 0) < 1.0:
             self.badge.set_status_text("Call cancelled")  # stopped while loading: nothing was heard
             return
+        if self.controller.last_audio_path and not data.get("audio_path"):
+            data["audio_path"] = self.controller.last_audio_path
         if not data.get("customer_id") and self.customer:
             data["customer_id"] = self.customer
         if not data.get("started_at") and self.controller.started_at:

@@ -76,6 +76,7 @@ class SessionPipeline:
         self.pipeline = pipeline
         self.insight: LockedInsight | None = None
         self.partial = None
+        self.audio_path: str = ""  # the recording this call can be played back from, if any
         make = pipeline.insight_factory
 
         def factory():
@@ -211,6 +212,7 @@ def file_session(settings, path: str | Path, speed: float | None = 1.0,
 
     def factory(progress: Progress):
         pipeline = _pipeline(settings, progress, customer=customer)
+        pipeline.audio_path = str(Path(path).resolve())  # the rep's own file: key moments can play it
         progress(f"Opening {Path(path).name}…")
         source = _file_source(settings, path, realtime=speed == 1.0)
         return pipeline, (source if speed in (1.0, None) else PacedSource(source, speed))
