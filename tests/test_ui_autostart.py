@@ -61,3 +61,22 @@ def test_auto_start_off_opens_no_device(qtbot, desktop):
     app.show()
     qtbot.wait(100)
     assert app.autostart is None and opened == []
+
+
+def test_declined_consent_does_not_ask_again_at_once(qtbot, desktop, monkeypatch):
+    from salesmind_desktop.audio.sources import StereoFileSource
+    from salesmind_desktop.ui import desktop as desktop_mod
+
+    monkeypatch.setattr(desktop_mod, "AUTOSTART_BACKOFF_MS", 400)
+    settings = settings_mod.load()
+    settings.ui.auto_start = True
+    asked = []
+    app = desktop(scripted_factory(InsightPipeline(price_call())), consent=lambda: asked.append(1) and False,
+                  settings=settings)
+    app._monitor_source = lambda: StereoFileSource(ROOT / "assets" / "examples" / "demo_call.wav")
+    app.show()
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=10_000)
+    qtbot.wait(200)
+    assert len(asked) == 1 and app.controller.state == "idle"
+    assert app.badge.status.text() == "Not recording this call"
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=10_000)  # asks again after the back-off

@@ -29,6 +29,7 @@ from salesmind_desktop.ui.tray import Tray
 log = logging.getLogger(__name__)
 HOTKEY = "Ctrl+Shift+L"
 PROBLEM_STATES = ("paused", "overflow", "muted", "error")
+AUTOSTART_BACKOFF_MS = 120_000  # after a declined consent, auto-start waits this long
 
 
 def crm_hooks(settings) -> tuple[Any, Any]:
@@ -144,8 +145,11 @@ class DesktopApp(QObject):
         if self._closing:
             return
         self.controller.request_start()
-        if not self.controller.is_active():
-            self._rearm()
+        if not self.controller.is_active():  # consent declined: don't ask again during this call
+            from PySide6.QtCore import QTimer
+
+            self.badge.set_status_text("Not recording this call")
+            QTimer.singleShot(AUTOSTART_BACKOFF_MS, self._rearm)
 
     # ------------------------------------------------------------------------- handlers
 
