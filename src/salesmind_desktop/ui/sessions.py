@@ -180,7 +180,7 @@ def _file_source(settings, path: str | Path, realtime: bool):
     build = getattr(app, "build_file_source", None)
     if build is not None:
         return build(settings, path, realtime=realtime)
-    from salesmind_desktop.audio.sources import StereoFileSource  # until app.py has the builder
+    from salesmind_desktop.audio.sources import StereoFileSource  # as cli/analyze.py does
 
     return StereoFileSource(path, swap=settings.audio.swap_channels, realtime=realtime)
 
@@ -188,16 +188,7 @@ def _file_source(settings, path: str | Path, realtime: bool):
 def _live_source(settings):
     from salesmind_desktop import app
 
-    build = getattr(app, "build_live_source", None)
-    if build is not None:
-        return build(settings)
-    from salesmind_desktop.audio.devices import choose_pair  # until app.py has the builder
-    from salesmind_desktop.audio.live import DeviceSource
-    from salesmind_desktop.audio.loopback import select_backend
-
-    backend = select_backend()
-    mic, loopback = choose_pair(settings.audio.mic_device, settings.audio.loopback_device, backend)
-    return DeviceSource(mic, loopback, backend, block_ms=settings.audio.block_ms)
+    return app.build_live_source(settings)
 
 
 def live_source_factory(settings):
@@ -221,11 +212,15 @@ def file_session(settings, path: str | Path, speed: float | None = 1.0,
 
 
 def live_session(settings, customer: CustomerProvider | None = None) -> SessionFactory:
-    """The rep's microphone and the system loopback."""
+    """The rep's microphone and the system loopback (with the bleed guard when it is on)."""
 
     def factory(progress: Progress):
-        pipeline = _pipeline(settings, progress, customer=customer)
-        progress("Opening the microphone and the call audio…")
-        return pipeline, _live_source(settings)
+        from salesmind_desktop import app
+
+        context = _context(settings, customer, progress)
+        transcriber, vad = MODELS.get(settings, progress)
+        progress("Loading emotion models and opening the microphone and call audio…")
+        pipeline, source = app.build_live_session(settings, transcriber=transcriber, vad=vad, context=context)
+        return SessionPipeline(pipeline), source
 
     return factory

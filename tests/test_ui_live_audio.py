@@ -1,0 +1,64 @@
+"""The desktop app on a live call: real PulseAudio devices (virtual mic + speakers), the real
+pipeline, started and stopped from the UI like a rep would."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from fixtures_pulse import pulse_server  # noqa: F401 - session fixture
+
+from fixtures_ui import desktop  # noqa: F401
+from salesmind_desktop import settings as settings_mod
+
+pytestmark = [pytest.mark.gui, pytest.mark.audio, pytest.mark.slow]
+DEMO = Path(__file__).resolve().parents[1] / "assets" / "examples" / "demo_call.wav"
+
+
+def split_demo(tmp_path: Path, seconds: float) -> dict[str, Path]:
+    with wave.open(str(DEMO)) as w:
+        rate = w.getframerate()
+        pcm = np.frombuffer(w.readframes(int(seconds * rate)), dtype=np.int16).reshape(-1, 2)
+    out = {}
+    for col, side in ((0, "rep"), (1, "customer")):
+        path = tmp_path / f"{side}.wav"
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(np.ascontiguousarray(pcm[:, col]).tobytes())
+        out[side] = path
+    return out
+
+
+def test_live_call_from_the_badge_button_to_the_summary(qtbot, desktop, pulse_server, tmp_path):
+    settings = settings_mod.load()
+    settings.emotion.voice, settings.emotion.text_engine = False, "vader"  # light on CI's cores
+    app = desktop(settings=settings)  # the default session: live devices via app.build_live_session
+    app.show()
+    utterances, errors = [], []
+    app.bridge.utterance.connect(utterances.append)
+    app.controller.error.connect(lambda m, f: errors.append(f"{m} (fix: {f})"))
+    qtbot.mouseClick(app.badge.call_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.controller.state == "listening" or bool(errors), timeout=60_000)
+    assert errors == []
+    sides = split_demo(tmp_path, 17.0)  # rep, customer, rep, customer turns
+    players = [pulse_server.play("mic_feed", sides["rep"]), pulse_server.play("speakers", sides["customer"])]
+    for p in players:
+        p.wait(timeout=40)
+    qtbot.waitUntil(lambda: any(u.channel == "customer" and "single" in u.text.lower() for u in utterances),
+                    timeout=60_000)
+    assert app.badge.badge_state is not None and app.badge.score.text() != "–"  # live ESS shown
+    with qtbot.waitSignal(app.controller.summary_ready, timeout=60_000) as blocker:
+        qtbot.mouseClick(app.badge.call_button, Qt.MouseButton.LeftButton)
+    summary = blocker.args[0]
+    assert errors == []
+    lines = app.transcript.view.lines()
+    assert {line.channel for line in lines} == {"rep", "customer"}
+    assert any("jenny" in line.text.lower() for line in lines if line.channel == "rep")
+    assert any("loved" in line.text.lower() for line in lines if line.channel == "customer")
+    assert app.summary_windows[-1].view.call_id == summary.call_id
+    assert summary.ess.overall > 5  # the customer liked the demo
