@@ -41,6 +41,7 @@ from salesmind_desktop.ui.transcript import TranscriptView
 CUSTOMER_FIELDS = (("customer_name", "Customer"), ("customer_id", "CRM id / phone / email"),
                    ("deal_stage", "Deal stage"))
 DEAL_FIELDS = (("company", "Company"), ("value", "Deal value"), ("next_step", "Next step"))
+RESOLVED = {True: " — resolved (the customer's mood recovered)", False: " — still open"}
 TALK_LABELS = {"rep_share": ("Rep talk share", "{:.0%}"), "customer_share": ("Customer talk share", "{:.0%}"),
                "rep_wpm": ("Rep words/min", "{:.0f}"), "customer_wpm": ("Customer words/min", "{:.0f}"),
                "longest_rep_monologue_s": ("Longest rep monologue", "{:.0f} s"),
@@ -79,7 +80,7 @@ class SummaryWindow(QWidget):
         tabs = QTabWidget()
         tabs.addTab(self.moments, "Key moments")
         tabs.addTab(self._list([f"{mmss(float(o.get('t', o.get('start', 0))))}  {o.get('type', '')}: "
-                                f"“{o.get('quote', o.get('evidence', o.get('text', '')))}”"
+                                f"“{o.get('text') or o.get('evidence', '')}”{RESOLVED.get(o.get('resolved'), '')}"
                                 for o in self.view.objections], "No objections"), "Objections")
         tabs.addTab(self._list([f"{mmss(float(c.get('t', 0)))}  {c.get('text', c.get('type', ''))} — "
                                 f"{cue_effect(c)}" for c in self.view.cues], "No cues were shown"), "Cues")
