@@ -33,7 +33,7 @@ def tts(text: str, voice: str = "slt", tempo: float = 1.0, cents: float = 0.0, g
     with tempfile.TemporaryDirectory() as tmp:
         raw, out = Path(tmp) / "raw.wav", Path(tmp) / "out.wav"
         subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(raw)], check=True, capture_output=True)
-        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out), "gain", "-n", "-8",
+        subprocess.run(["sox", "-R", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out), "gain", "-n", "-8",
                         "tempo", "-s", str(tempo), "pitch", str(cents), "treble", str(treble_db), "3000",
                         "gain", str(gain_db)], check=True, capture_output=True)
         pcm, _ = sf.read(str(out), dtype="float32")

@@ -35,8 +35,13 @@ def build_text_engine(settings: Settings):
 
 
 def build_voice_engine(settings: Settings):
-    """Voice emotion engine, or None when disabled."""
-    return None
+    """Voice emotion engine (ONNX, `models/voice_emotion` or SALESMIND_MODEL_VOICE_EMOTION), or None
+    when `settings.emotion.voice` is off. A missing/corrupt model raises `ModelError`."""
+    if not settings.emotion.voice:
+        return None
+    from salesmind_desktop.emotion.voice import OnnxVoiceEngine
+
+    return OnnxVoiceEngine()
 
 
 def build_objection_tagger(settings: Settings):

@@ -10,8 +10,9 @@ towards a class by prosody known to move with emotion in the speech literature:
     stressed   1.22    +350           x0.7         -2          +2   (+ slight tremolo)
     irritated  1.18    +150           x1.4         +6          +5
 
-At intensity u (uniform 0.4..1.0) each value moves that fraction of the way from neutral, plus
-per-clip jitter; every speaker also gets its own line level (-20..0 dB) and a noise floor, so
+At intensity u (uniform 0.4..1.0) each value moves that fraction of the way from neutral. Each
+styled clip uses a random subset of these dimensions (each kept with probability 0.65, at least two)
+so no single cue defines a class; then per-clip jitter; every speaker also gets its own line level (-20..0 dB) and a noise floor, so
 absolute loudness says little and the per-speaker baseline has to do the work.
 
 Speakers are grouped for leave-speakers-out evaluation: every espeak-ng variant (the formant and
@@ -38,6 +39,7 @@ EXTREMES = {
     "stressed": (1.22, 350.0, 0.7, -2.0, 2.0, 12.0),
     "irritated": (1.18, 150.0, 1.4, 6.0, 5.0, 0.0),
 }
+CUE_KEEP = 0.65  # probability that a styled clip uses each style dimension ("cue dropout")
 AROUSAL = {"neutral": 0.2, "satisfied": 0.5, "stressed": 0.7, "irritated": 0.9}
 
 ESPEAK_VARIANTS = ("m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5")
@@ -130,8 +132,10 @@ def clip_specs(per_class: int, seed: int = 0) -> list[ClipSpec]:
         for label in CLASSES:
             for sentence in rng.sample(SENTENCES, per_class):
                 u = 1.0 if label == "neutral" else rng.uniform(0.4, 1.0)
+                keep = _cue_subset(rng)
                 tempo, cents, rmult, gain, treble, trem = (
-                    1 + (e - 1) * u if k in (0, 2) else e * u for k, e in enumerate(EXTREMES[label]))
+                    (1 + (e - 1) * u if k in (0, 2) else e * u) if keep[k] else (1.0 if k in (0, 2) else 0.0)
+                    for k, e in enumerate(EXTREMES[label]))
                 specs.append(ClipSpec(
                     speaker=spk, label=label, sentence=sentence, intensity=u if label != "neutral" else 0.0,
                     tempo=tempo * rng.gauss(1, 0.03), cents=cents + rng.gauss(0, 40),
@@ -139,6 +143,15 @@ def clip_specs(per_class: int, seed: int = 0) -> list[ClipSpec]:
                     treble_db=treble + rng.gauss(0, 0.7), tremolo=trem, noise_db=rng.uniform(-65, -48),
                     seed=rng.randrange(1 << 30)))
     return specs
+
+
+def _cue_subset(rng: random.Random, p_keep: float = CUE_KEEP) -> list[bool]:
+    """Which of the six style dimensions a clip uses: each kept with `p_keep`, at least two of
+    the first five (people show an emotion through some cues, not always all of them)."""
+    keep = [rng.random() < p_keep for _ in range(6)]
+    while sum(keep[:5]) < 2:
+        keep[rng.randrange(5)] = True
+    return keep
 
 
 def _range_word(mult: float) -> str:
@@ -163,7 +176,7 @@ def render(spec: ClipSpec, workdir: Path | None = None) -> np.ndarray:
         if spec.tremolo > 0:
             effects += ["tremolo", "5.5", f"{spec.tremolo:.1f}"]
         effects += ["gain", f"{spec.gain_db + spk.level_db:.2f}"]
-        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(styled), *effects],
+        subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(styled), *effects],
                        check=True, capture_output=True)
         pcm, _ = sf.read(str(styled), dtype="float32")
     rng = np.random.default_rng(spec.seed)

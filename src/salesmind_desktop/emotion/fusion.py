@@ -8,8 +8,8 @@ half weight.
 
 Words and voice can disagree. Positive words said in an agitated voice ("Oh great, another
 fee.") are the sarcasm case: the positive wording is distrusted in proportion to the voice's
-agitation (its "satisfied" mass moves to "irritated" and its valence turns negative) and the
-result is flagged `mixed_signal`. Negative words in a pleased voice are flagged too but the
+agitation times min(1, voice weight / text weight) (its "satisfied" mass moves to "irritated" and
+its valence turns negative) and the result is flagged `mixed_signal`. Negative words in a pleased voice are flagged too but the
 words win (customers often state a problem calmly).
 
 ESS (0..10, 5 neutral) per utterance, documented in docs/voice-emotion.md:
@@ -127,9 +127,11 @@ class LateFusion:
             words_positive = t_val >= p.positive_words_at or _argmax(t_emo) == "satisfied"
             words_negative = t_val <= p.negative_words_at or _argmax(t_emo) in NEGATIVE_EMOTIONS
             if words_positive and agitation >= p.agitated_at:
-                # Sarcasm: distrust the positive wording in proportion to the agitation.
+                # Sarcasm: distrust the positive wording in proportion to the agitation, and to how
+                # far the voice is trusted relative to the words (a weaker voice flips less).
                 mixed = True
                 mixed_note = "positive words, agitated voice"
+                agitation *= min(1.0, wv / wt)
                 moved = t_emo["satisfied"] * agitation
                 t_emo = dict(t_emo, satisfied=t_emo["satisfied"] - moved, irritated=t_emo["irritated"] + moved)
                 t_val = t_val * (1 - agitation) - abs(t_val) * agitation

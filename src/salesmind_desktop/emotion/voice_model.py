@@ -2,7 +2,7 @@
 
 Shared by the project's recipe (`training/voice/build.py`) and `salesmind-desktop train-voice`, so
 the installed app can train a company's own model without torch. Model: standardise ->
-Dense(64) ReLU -> Dense(32) ReLU -> {softmax over EMOTIONS, sigmoid arousal}. Input rows are
+Dense(32) ReLU -> Dense(16) ReLU -> {softmax over EMOTIONS, sigmoid arousal}. Input rows are
 `voice_features.model_input` vectors.
 
 ONNX graph: input `features` float32 [N, INPUT_DIM]; outputs `probs` [N, 4] and `arousal` [N, 1].
@@ -26,12 +26,12 @@ CLASS_AROUSAL = {"neutral": 0.2, "satisfied": 0.5, "stressed": 0.7, "irritated":
 
 @dataclass
 class TrainConfig:
-    hidden: tuple[int, int] = (64, 32)
+    hidden: tuple[int, int] = (32, 16)
     epochs: int = 80
     batch: int = 64
     lr: float = 2e-3
     weight_decay: float = 1e-3
-    input_noise: float = 0.15  # Gaussian noise on standardised inputs (augmentation)
+    input_noise: float = 0.3  # Gaussian noise on standardised inputs (augmentation)
     arousal_weight: float = 0.5
     seed: int = 0
 
