@@ -93,8 +93,10 @@ def check_call(summary, truth: dict) -> dict:
         out["price_spike_kind"] = hits[0].kind if hits else None
     if truth["id"] == "e1_positive_one_negative":
         neg = negatives[0]
+        # cues about the customer's mood right after it (rep-behaviour cues such as pace are not about it)
         near = [c for c in cues if neg["start"] <= c.t <= neg["end"] + 10.0]
-        out["cues_after_single_negative"] = [c.type for c in near]
+        out["cues_after_single_negative"] = [c.type for c in near if c.type in ("negative_trend", "mixed_signal")]
+        out["other_cues_after_single_negative"] = [c.type for c in near if c.type not in ("negative_trend", "mixed_signal")]
     return out
 
 
@@ -160,7 +162,8 @@ def main() -> int:
           f"(all {len(rows)} calls: {rho_all:.3f})")
     print(f"d4 price spike: truth {d4.get('price_spike_truth_t')} s, found {d4.get('price_spike_found_t')} "
           f"({d4.get('price_spike_kind')}) -> {'OK' if d4.get('price_spike_found') else 'MISSED'}")
-    print(f"e1 single negative sentence: cues within 10 s after it: {e1.get('cues_after_single_negative')}; "
+    print(f"e1 single negative sentence: mood cues within 10 s after it: {e1.get('cues_after_single_negative')} "
+          f"(other cues: {e1.get('other_cues_after_single_negative')}); "
           f"negative_trend on a single-negative call: {single or 'none'}; badge left green there: {flipped or 'never'}")
     print("cues per call: " + ", ".join(f"{k} {v}" for k, v in result["cues_per_call"].items()))
     if args.out:

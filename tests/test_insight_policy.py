@@ -209,3 +209,9 @@ def test_objection_raised_in_earlier_calls_says_so_and_uses_the_variant():
                                                          objection="price")]))
     assert "raised 2 times in earlier calls" in found[0].reason
     assert found[0].text.startswith("Price again")
+
+
+def test_a_few_fast_seconds_are_not_a_pace_situation():
+    burst = " ".join(["word"] * 30)  # 30 words in 8 s = 225 wpm, but only 8 s of speech
+    turns = [Turn("rep", 0.0, 8.0, burst), Turn("customer", 8.5, 11.0, "Okay.", 5.0)]
+    assert "pace" not in types(replay(CallInsight(), turns))

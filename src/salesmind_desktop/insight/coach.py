@@ -16,7 +16,7 @@ talk_share               rep share of speech over the last talk_window_s > talk_
                          once the window is full and holds >= MIN_WINDOW_SPEECH_S of speech)
 monologue                rep speech without a customer turn for > monologue_s
 pace                     rep words per minute over the last PACE_WINDOW_S > pace_wpm (at least
-                         PACE_MIN_WORDS words)
+                         PACE_MIN_WORDS words in PACE_MIN_SECONDS of rep speech)
 interrupting             the rep started talking inside a customer turn INTERRUPTS_FOR_CUE
                          times within INTERRUPT_WINDOW_S
 silence_after_question   a rep question, then no speech from either side for question_silence_s
@@ -37,6 +37,7 @@ from salesmind_desktop.settings import CoachingSettings
 MIN_WINDOW_SPEECH_S = 30.0
 PACE_WINDOW_S = 30.0
 PACE_MIN_WORDS = 25
+PACE_MIN_SECONDS = 15.0  # pace is a sustained habit: a few fast seconds are not a situation
 INTERRUPTS_FOR_CUE = 2
 INTERRUPT_WINDOW_S = 180.0
 PRIORITY = {"negative_trend": 0, "mixed_signal": 2, "silence_after_question": 3, "interrupting": 4,
@@ -134,7 +135,7 @@ class CuePolicy:
 
     def _pace(self, u: ScoredUtterance) -> list[Candidate]:
         wpm, words, seconds = self.talk.recent_wpm("rep", u.end - PACE_WINDOW_S)
-        if words < PACE_MIN_WORDS or wpm <= self.s.pace_wpm:
+        if words < PACE_MIN_WORDS or seconds < PACE_MIN_SECONDS or wpm <= self.s.pace_wpm:
             return []
         return [Candidate(u.end, "pace", f"rep pace {wpm:.0f} wpm over the last {seconds:.0f} s of speech "
                           f"(limit {self.s.pace_wpm:.0f})", (f"{words} words in {seconds:.1f} s",),
