@@ -116,3 +116,15 @@ def test_absolute_half_of_model_input_ignores_line_level():
     assert np.allclose(quiet[:n], loud[:n], atol=0.05, rtol=0.02)
     for name in vf.LEVEL_FEATURES:
         assert loud[vf.INDEX[name]] == 0.0
+
+
+def test_mfcc_matches_python_speech_features():
+    from python_speech_features import delta, mfcc
+
+    pcm = tts(LINE)
+    ref = mfcc(pcm, RATE, winlen=0.025, winstep=0.01, numcep=13, nfilt=26, nfft=512, appendEnergy=True,
+               winfunc=np.hamming)
+    ours = vf.mfcc_frames(pcm)
+    assert ours.shape == ref.shape
+    assert np.allclose(ours, ref, atol=1e-3)
+    assert np.allclose(vf.deltas(ref), delta(ref, 2), atol=1e-9)
