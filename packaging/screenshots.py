@@ -100,7 +100,7 @@ class Director:
                 self.later(300, "badge_green", [self.app.badge])
         if self.phase == 2 and update.badge == "red":
             self.red_updates += 1
-            if self.red_updates == 1:
+            if self.red_updates == 2:  # a second red update: the sparkline shows the fall
                 self.later(300, "badge_red", [self.app.badge])
 
     def on_cue(self, _cue) -> None:
@@ -124,7 +124,8 @@ class Director:
             row = next((i for i, text in enumerate(rows) if kind in text), None)
             if row is not None:
                 moments.setCurrentRow(row)
-                window.show_time(moments.item(row).data(0x0100))
+                # the transcript jump only: no audio output under Xvfb to play the moment on
+                window.transcript.scroll_to_time(moments.item(row).data(0x0100))
                 break
         self.later(900, "summary", [window], then=self.start_phase2, margin=0)
 

@@ -43,7 +43,7 @@ class Sparkline(QWidget):
         p.drawLine(QPointF(0, mid), QPointF(w, mid))  # ESS 5 = neutral
         if len(self._values) < 2:
             return
-        span = max(len(self._values), 8)  # a few points still draw a readable line
+        span = max(len(self._values), 5)  # a few points still draw a readable line
         step = (w - 4) / (span - 1)
         x0 = w - 2 - step * (len(self._values) - 1)
         path = QPainterPath()
