@@ -159,3 +159,12 @@ def test_weak_voice_does_not_overrule_words(fusion):
     f = fusion.fuse(text("satisfied", 0.7), voice("irritated", 0.9, confidence=0.2), NONE, 0.9)
     assert not f.mixed_signal
     assert f.emotion == "satisfied" and f.ess > 6.0
+
+
+def test_sarcasm_needs_prosodic_evidence(fusion):
+    """A voice model that labels thanks 'irritated' without any agitation cue does not flip the words."""
+    t = text("satisfied", 0.7)
+    unsupported = fusion.fuse(t, voice("irritated", 0.6, cues=("more pauses",)), NONE, 0.9)
+    assert not unsupported.mixed_signal and unsupported.valence > 0
+    louder = fusion.fuse(t, voice("irritated", 0.6, cues=("louder",)), NONE, 0.9)
+    assert louder.mixed_signal and louder.valence < unsupported.valence

@@ -9,7 +9,8 @@ half weight.
 Words and voice can disagree. Positive words said in an agitated voice ("Oh great, another
 fee.") are the sarcasm case: the positive wording is distrusted in proportion to the voice's
 agitation times min(1, voice weight / text weight) (its "satisfied" mass moves to "irritated" and
-its valence turns negative) and the result is flagged `mixed_signal`. Negative words in a pleased voice are flagged too but the
+its valence turns negative) and the result is flagged `mixed_signal`. This needs prosodic
+evidence: arousal >= 0.75 or an agitation cue ("louder", "higher pitch", ...) in the voice reading. Negative words in a pleased voice are flagged too but the
 words win (customers often state a problem calmly).
 
 ESS (0..10, 5 neutral) per utterance, documented in docs/voice-emotion.md:
@@ -59,6 +60,10 @@ class FusionParams:
     objection_min_conf: float = 0.4  # objections below this are not mentioned in `why`
     mixed_confidence_factor: float = 0.75  # disagreement lowers the fused confidence
     mixed_min_voice_weight: float = 0.2  # a weaker voice reading never overrules the words
+    # Reading positive words as sarcasm needs prosodic evidence, not just the voice model's label:
+    # high arousal, or a cue that the speaker sounds more agitated than their own baseline.
+    sarcasm_arousal_at: float = 0.75
+    agitation_cues: tuple[str, ...] = ("louder", "higher pitch", "faster speech", "tenser voice", "wider pitch range")
 
 
 DEFAULT_PARAMS = FusionParams()
@@ -126,7 +131,9 @@ class LateFusion:
                             _clamp(float(voice.arousal), 0.0, 1.0) if _argmax(v_emo) in NEGATIVE_EMOTIONS else 0.0)
             words_positive = t_val >= p.positive_words_at or _argmax(t_emo) == "satisfied"
             words_negative = t_val <= p.negative_words_at or _argmax(t_emo) in NEGATIVE_EMOTIONS
-            if words_positive and agitation >= p.agitated_at:
+            evidence = (float(voice.arousal) >= p.sarcasm_arousal_at
+                        or any(c in p.agitation_cues for c in voice.cues))
+            if words_positive and agitation >= p.agitated_at and evidence:
                 # Sarcasm: distrust the positive wording in proportion to the agitation, and to how
                 # far the voice is trusted relative to the words (a weaker voice flips less).
                 mixed = True
