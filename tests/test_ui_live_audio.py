@@ -62,3 +62,18 @@ def test_live_call_from_the_badge_button_to_the_summary(qtbot, desktop, pulse_se
     assert any("loved" in line.text.lower() for line in lines if line.channel == "customer")
     assert app.summary_windows[-1].view.call_id == summary.call_id
     assert summary.ess.overall > 5  # the customer liked the demo
+
+
+def test_settings_dialog_lists_the_real_devices(qtbot, pulse_server):
+    from salesmind_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(settings_mod.load())
+    qtbot.addWidget(dialog)
+    mic, loopback = dialog.editors["audio.mic_device"], dialog.editors["audio.loopback_device"]
+    dialog._fill_devices(mic, "mic")
+    dialog._fill_devices(loopback, "loopback")
+    mic_ids = [mic.itemData(i) for i in range(mic.count())]
+    loop_ids = [loopback.itemData(i) for i in range(loopback.count())]
+    assert "pulse:virtual_mic" in mic_ids and "pulse:speakers.monitor" in loop_ids, (mic_ids, loop_ids)
+    mic.setCurrentIndex(mic_ids.index("pulse:virtual_mic"))
+    assert dialog.value("audio.mic_device") == "pulse:virtual_mic"

@@ -255,7 +255,11 @@ def test_settings_dialog_saves_changes_and_respects_it_locks(qtbot, tmp_path, mo
     policy.write_text('[privacy]\nkeep_audio = false\n[lock]\nkeys = ["privacy.keep_audio"]\n')
     monkeypatch.setenv("SALESMIND_POLICY_FILE", str(policy))
     settings = settings_mod.load()
-    dialog = SettingsDialog(settings, devices=lambda: ["Built-in mic", "Monitor of speakers"])
+    from salesmind_desktop.audio.loopback.base import DeviceInfo
+
+    devices = [DeviceInfo("alsa_input.usb-headset", "USB headset", "mic", "pulse"),
+               DeviceInfo("speakers.monitor", "Monitor of speakers", "loopback", "pulse", default=True)]
+    dialog = SettingsDialog(settings, devices=lambda: devices)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle().startswith("SalesMind")
     assert not dialog.editors["privacy.keep_audio"].isEnabled()
@@ -264,14 +268,18 @@ def test_settings_dialog_saves_changes_and_respects_it_locks(qtbot, tmp_path, mo
     dialog.editors["coaching.amber_below"].setValue(5.0)
     dialog.editors["coaching.playbook"].setText("/etc/salesmind/playbook.toml")
     dialog.editors["privacy.consent_script"].setPlainText("Is it okay if I take notes with SalesMind?")
-    dialog._fill_devices(dialog.editors["audio.mic_device"])
-    dialog.editors["audio.mic_device"].setCurrentText("Built-in mic")
+    mic, loopback = dialog.editors["audio.mic_device"], dialog.editors["audio.loopback_device"]
+    dialog._fill_devices(mic, "mic")
+    dialog._fill_devices(loopback, "loopback")
+    assert [mic.itemText(i) for i in range(mic.count())] == ["", "USB headset"]
+    assert [loopback.itemText(i) for i in range(loopback.count())] == ["", "Monitor of speakers (default)"]
+    mic.setCurrentIndex(1)
     assert dialog.apply()
     saved = settings_mod.load()
     assert (saved.asr.model, saved.asr.device, saved.coaching.amber_below) == ("base", "cpu", 5.0)
     assert saved.coaching.playbook == "/etc/salesmind/playbook.toml"
     assert saved.privacy.consent_script == "Is it okay if I take notes with SalesMind?"
-    assert saved.audio.mic_device == "Built-in mic"
+    assert saved.audio.mic_device == "alsa_input.usb-headset" and saved.audio.loopback_device == ""
 
     dialog.editors["coaching.max_cues_per_call"].setValue(3)
     dialog.editors["asr.beam_size"].setValue(2)

@@ -38,19 +38,20 @@ TABS = (("audio", "Devices"), ("asr", "Speech model"), ("emotion", "Emotion"), (
 CHOICES = {"asr.model": ["tiny.en", "base"], "asr.device": ["auto", "cpu", "cuda"],
            "asr.compute_type": ["int8", "int8_float16", "float16", "float32"],
            "emotion.text_engine": ["hybrid", "transformer", "vader"]}
-DEVICE_KEYS = {"audio.mic_device": "input", "audio.loopback_device": "input"}
+DEVICE_KEYS = {"audio.mic_device": "mic", "audio.loopback_device": "loopback"}
 LABELS = {"asr.model": "Model (tiny.en fast, base more accurate)", "asr.device": "Run on (CPU/GPU)",
           "coaching.amber_below": "Amber below ESS", "coaching.red_below": "Red below ESS",
           "privacy.consent_script": "Consent script", "coaching.playbook": "Playbook file"}
 
 
-def list_devices() -> list[str]:
-    """Names of the audio input devices (mics and monitors); empty when none can be listed."""
+def list_devices() -> list:
+    """Capturable inputs (`DeviceInfo`: id, name, kind mic|loopback) from the capture backend;
+    empty when none can be listed (the rep can still type a device id)."""
     try:
-        import sounddevice as sd
+        from salesmind_desktop.audio.devices import list_devices as capture_devices
 
-        return [d["name"] for d in sd.query_devices() if d.get("max_input_channels", 0) > 0]
-    except Exception:  # no PortAudio / no devices: the rep can still type a name
+        return capture_devices()
+    except Exception:  # no sound server / backend: not an error for the settings dialog
         return []
 
 
@@ -92,7 +93,7 @@ class SettingsDialog(QDialog):
             if key == "coaching.playbook":
                 row = self._with_button(editor, "Browse…", lambda e=editor: self._browse(e))
             elif key in DEVICE_KEYS:
-                row = self._with_button(editor, "Refresh", lambda e=editor: self._fill_devices(e))
+                row = self._with_button(editor, "Refresh", lambda e=editor, k=key: self._fill_devices(e, DEVICE_KEYS[k]))
             form.addRow(LABELS.get(key, f.name.replace("_", " ").capitalize()), row)
         if section == "crm":
             self.crm_secret = QLineEdit()
@@ -148,11 +149,26 @@ class SettingsDialog(QDialog):
         if name:
             editor.setText(name)
 
-    def _fill_devices(self, combo: QComboBox) -> None:
-        current = combo.currentText()
+    def _fill_devices(self, combo: QComboBox, kind: str) -> None:
+        """List the inputs of `kind` by name; the setting stores the device id ("" = default)."""
+        current = self._combo_value(combo)
         combo.clear()
-        combo.addItems([""] + self._devices())
-        combo.setCurrentText(current)
+        combo.addItem("", "")  # the system default
+        for device in self._devices():
+            if device.kind == kind:
+                combo.addItem(device.name + (" (default)" if device.default else ""), device.id)
+        index = combo.findData(current)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+        else:
+            combo.setCurrentText(current)
+
+    @staticmethod
+    def _combo_value(combo: QComboBox) -> str:
+        index = combo.currentIndex()
+        if index >= 0 and combo.itemText(index) == combo.currentText() and combo.itemData(index) is not None:
+            return str(combo.itemData(index))
+        return combo.currentText().strip()
 
     @staticmethod
     def _secrets():
@@ -172,7 +188,7 @@ class SettingsDialog(QDialog):
         if isinstance(editor, QPlainTextEdit):
             return editor.toPlainText()
         if isinstance(editor, QComboBox):
-            return editor.currentText().strip()
+            return self._combo_value(editor)
         return editor.text().strip()
 
     def apply(self) -> bool:
