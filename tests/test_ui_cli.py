@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from fixtures_ui import xvfb_display  # noqa: F401
 from salesmind_desktop.cli import main
 
 pytestmark = pytest.mark.gui
@@ -40,6 +41,32 @@ def test_no_arguments_starts_the_app_and_keeps_running(tmp_path):
     try:
         time.sleep(4)
         assert proc.poll() is None, proc.communicate()[1]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+    assert "Traceback" not in err
+
+
+def test_no_display_is_a_clear_error(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["SALESMIND_HOME"] = str(tmp_path / "home")
+    out = subprocess.run([sys.executable, "-m", "salesmind_desktop"], env=env, capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == 1
+    assert "error: no graphical display" in out.stderr and "fix:" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_demo_runs_in_a_real_window_under_xvfb(tmp_path, xvfb_display):
+    """`salesmind-desktop demo --speed 8` opens real windows on an X server and keeps running."""
+    env = {**os.environ, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb",
+           "SALESMIND_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "salesmind_desktop", "demo", "--speed", "8"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(5)
+        assert proc.poll() is None, proc.communicate()[1]
+        tree = subprocess.run(["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True).stdout
+        assert "SalesMind — badge" in tree
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=10)

@@ -6,6 +6,15 @@ import argparse
 import sys
 
 
+def has_display() -> bool:
+    """False on a Linux box without X11/Wayland (Qt would abort there without a clear message)."""
+    import os
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def make_qt_app(argv: list[str] | None = None):
     """The QApplication (created once), named and iconed for SalesMind."""
     from PySide6.QtWidgets import QApplication
@@ -26,6 +35,11 @@ def run(args: argparse.Namespace | None = None, session_factory=None, start: boo
     from salesmind_desktop import settings as settings_mod
     from salesmind_desktop.errors import SalesMindError
 
+    if not has_display():
+        print("error: no graphical display is available for the desktop app", file=sys.stderr)
+        print("fix: start it from your desktop session; on a headless machine use "
+              "`salesmind-desktop listen` or `salesmind-desktop analyze CALL.wav`", file=sys.stderr)
+        return 1
     qt_app = make_qt_app()
     try:
         settings = settings_mod.load()
