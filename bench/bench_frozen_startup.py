@@ -6,7 +6,8 @@
 
 Per run: `salesmind-desktop --version` (bootloader + Python start) and `selftest --gui`, which
 starts the real desktop app, shows the badge, replays the self-test clip at 8x and reports
-seconds since process start until the badge is shown, until the first score is on the badge
+seconds since process start until the badge is shown, until it is listening (call
+audio flowing; Whisper itself loads lazily on the first utterance), until the first score is on the badge
 (model loading + first utterance), and until the summary window opens. Also prints the bundle's
 size and its largest parts. Each run uses a fresh SALESMIND_HOME (cold user cache).
 """
@@ -46,7 +47,7 @@ def main() -> None:
     for size, name in parts[:10]:
         print(f"  {size / 2**20:7.1f} MiB  {name}")
 
-    version, shown, scored, summary = [], [], [], []
+    version, shown, listening, scored, summary = [], [], [], [], []
     for i in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "SALESMIND_HOME": tmp, "QT_QPA_PLATFORM": "offscreen",
@@ -61,12 +62,14 @@ def main() -> None:
                 raise SystemExit(f"run {i}: selftest failed:\n{proc.stdout}\n{proc.stderr}")
             times = json.loads(report.read_text())["gui_times"]
             shown.append(times["badge_shown_s"])
+            listening.append(times.get("listening_s", float("nan")))
             scored.append(times.get("first_score_s", float("nan")))
             summary.append(times.get("summary_s", float("nan")))
             print(f"run {i + 1}: --version {version[-1]:.2f} s, badge shown {shown[-1]:.2f} s, "
-                  f"first score {scored[-1]:.2f} s, summary {summary[-1]:.2f} s", flush=True)
+                  f"listening {listening[-1]:.2f} s, first score {scored[-1]:.2f} s, summary {summary[-1]:.2f} s", flush=True)
     med = statistics.median
     print(f"median of {args.runs}: --version {med(version):.2f} s; badge shown {med(shown):.2f} s; "
+          f"badge listening {med(listening):.2f} s; "
           f"first score on the badge {med(scored):.2f} s; summary window {med(summary):.2f} s "
           "(seconds since process start)")
 

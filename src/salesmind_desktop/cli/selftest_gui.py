@@ -61,6 +61,12 @@ def run_gui(settings, clip: Path, speed: float = 8.0, timeout_s: float = 180.0,
             print(f"gui: badge shown {times['badge_shown_s']:.2f} s after process start", flush=True)
             desktop.controller.request_start()
 
+        def on_state(state: str) -> None:
+            if state == "listening" and "listening_s" not in times:  # capture running, badge live
+                times["listening_s"] = now()
+                print(f"gui: badge listening {times['listening_s']:.2f} s after process start",
+                      flush=True)
+
         def on_ess(update) -> None:
             if "first_score_s" not in times:
                 times["first_score_s"] = now()
@@ -79,6 +85,7 @@ def run_gui(settings, clip: Path, speed: float = 8.0, timeout_s: float = 180.0,
             result["error"] = f"{message} (fix: {fix})" if fix else message
             finish("error")
 
+        desktop.controller.state_changed.connect(on_state)
         desktop.bridge.ess.connect(on_ess)
         desktop.controller.summary_ready.connect(on_summary)
         desktop.controller.error.connect(on_error)
@@ -112,6 +119,7 @@ def _checks(result: dict, times: dict[str, float], timeout_s: float) -> list[Che
         scored = "first_score_s" in times
         ok = scored and bool(result.get("windows"))
         checks.append(Check("GUI call", ok,
+                            f"listening after {times.get('listening_s', float('nan')):.2f} s, "
                             f"score on the badge after {times.get('first_score_s', float('nan')):.2f} s, "
                             f"final badge {result.get('badge_state')}, summary window opened after "
                             f"{times.get('summary_s', float('nan')):.2f} s",
