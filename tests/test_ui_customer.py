@@ -59,3 +59,28 @@ def test_unknown_customer_or_no_crm_runs_without_context(monkeypatch, crm_with_h
     assert sessions._context(settings_mod.load(), lambda: "C-nobody", progress.append) is None
     assert progress[-1] == "Customer: C-nobody (no CRM history for customer C-nobody)"
     assert sessions._context(settings_mod.load(), lambda: "", progress.append) is None
+
+
+def test_crm_panel_with_the_real_crm_hooks(qtbot, monkeypatch, mongo_uri, crm_db_name, repo):
+    """Approve-before-sync through crm.ui_hooks: the panel shows the stored, masked document and
+    the interaction reaches MongoDB only after "Approve"."""
+    from salesmind_desktop.ui.desktop import crm_hooks
+    from salesmind_desktop.ui.summary_window import SummaryWindow
+
+    monkeypatch.setenv("SALESMIND_CRM_DATABASE", crm_db_name)
+    monkeypatch.setenv("SALESMIND_CRM_APPROVE_BEFORE_SYNC", "true")
+    monkeypatch.setenv(secrets.ENV_URI, mongo_uri)
+    settings = settings_mod.load()
+    summary = InsightPipeline(price_call(), call_id="crm-panel-call").run(StopSource(), lambda e: None)
+    data = {**summary.to_dict(), "notes": "call me at 555-123-4567 or jenny@example.com"}
+    preview, approve = crm_hooks(settings)
+    window = SummaryWindow(data, crm_preview=preview, crm_approve=approve)
+    qtbot.addWidget(window)
+    shown = window.crm.fields.toPlainText()
+    assert "crm-panel-call" in shown and "call me at" in shown  # the notes go, masked:
+    assert "jenny@example.com" not in shown and "555-123-4567" not in shown
+    assert repo.interaction("crm-panel-call") is None  # held for approval
+    with qtbot.waitSignal(window.crm.synced, timeout=15_000):
+        window.crm.approve()
+    assert window.crm.status.text() == "Synced to the CRM."
+    assert repo.interaction("crm-panel-call") is not None

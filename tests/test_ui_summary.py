@@ -156,7 +156,8 @@ def test_crm_panel_shows_the_exact_fields_and_needs_approval(qtbot, summary):
     assert json.loads(window.crm.fields.toPlainText()) == {
         "call_id": "ui-test-call", "ess_overall": summary.ess.overall, "notes": "call back Monday"}
     assert sent == []  # nothing leaves before the rep approves
-    qtbot.mouseClick(window.crm.approve_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.crm.synced, timeout=5000):
+        qtbot.mouseClick(window.crm.approve_button, Qt.MouseButton.LeftButton)
     assert sent == ["ui-test-call"] and window.crm.status.text() == "Queued for sync (1 waiting)"
 
 
@@ -170,7 +171,8 @@ def test_crm_panel_without_crm_or_with_a_failure(qtbot, summary):
 
     failing = SummaryWindow(summary, crm_preview=lambda d: {"call_id": d["call_id"]}, crm_approve=refuse)
     qtbot.addWidget(failing)
-    failing.crm.approve()
+    with qtbot.waitSignal(failing.crm.synced, timeout=5000):
+        failing.crm.approve()
     assert "Not synced: MongoDB refused the credentials" in failing.crm.status.text()
     assert "crm connect" in failing.crm.status.text()
 
@@ -189,3 +191,25 @@ def test_a_failing_store_keeps_a_json_copy_and_says_so(qtbot, desktop, summary):
     assert "could not keep the call in the local store" in message and "a copy was saved to" in fix
     assert [e.call_id for e in JsonArchive().entries()] == ["ui-test-call"]
     assert app.summary_windows  # the rep still sees the summary
+
+
+def test_a_slow_crm_never_blocks_the_window(qtbot, summary):
+    import threading
+    import time
+
+    release = threading.Event()
+
+    def slow_approve(d):
+        release.wait(5)
+        return "Synced to the CRM."
+
+    window = SummaryWindow(summary, crm_preview=lambda d: {"call_id": d["call_id"]}, crm_approve=slow_approve)
+    qtbot.addWidget(window)
+    start = time.monotonic()
+    window.crm.approve()
+    assert time.monotonic() - start < 0.5  # returned at once
+    assert window.crm.status.text() == "Sending to the CRM…" and not window.crm.approve_button.isEnabled()
+    window.crm.approve()  # a second click while busy does nothing
+    with qtbot.waitSignal(window.crm.synced, timeout=5000):
+        release.set()
+    assert window.crm.status.text() == "Synced to the CRM." and window.crm.approve_button.isEnabled()
