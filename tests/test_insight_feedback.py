@@ -9,11 +9,12 @@ from salesmind_desktop.settings import CoachingSettings, Settings
 def _summary(call_id, feedback):
     ins = CallInsight(CoachingSettings(min_gap_s=0.0))
     replay(ins, [Turn("customer", 0.0, 3.0, "Too expensive.", 4.0, objection="price"),
-                 Turn("rep", 4.0, 6.0, " ".join(["fast"] * 40)), Turn("rep", 6.5, 12.0, " ".join(["fast"] * 30))])
+                 Turn("rep", 4.0, 14.0, " ".join(["fast"] * 40)), Turn("rep", 14.5, 24.5, " ".join(["fast"] * 40))])
     for cue in ins.cues:
         if cue.type in feedback:
             ins.feedback(cue.id, feedback[cue.type], cue.t + 1)
-    return ins.finish(call_id, 15.0).to_dict()
+    assert {c.type for c in ins.cues} >= {"objection_price", "pace"}
+    return ins.finish(call_id, 27.0).to_dict()
 
 
 def test_prior_dismissals_levels_and_helpful_offsets():
