@@ -78,7 +78,7 @@ def test_suppressed_cues_never_become_toasts(qtbot, desktop):
 
 
 def test_cue_feedback_goes_back_to_the_core(qtbot, desktop):
-    pipeline = InsightPipeline(price_call(), pace=40.0)
+    pipeline = InsightPipeline(price_call(), pace=10.0)  # slow enough to answer the toast mid-call
     app = desktop(scripted_factory(pipeline))
     app.show()
     with qtbot.waitSignal(app.controller.summary_ready, timeout=30_000) as blocker:
@@ -167,7 +167,7 @@ def test_a_failure_mid_call_keeps_what_was_understood(qtbot, desktop):
 
 
 def test_stopping_while_loading_opens_no_empty_summary(qtbot, desktop):
-    pipeline = InsightPipeline([])
+    pipeline = InsightPipeline([], tail_s=0.0)
     app = desktop(scripted_factory(pipeline))
     with qtbot.waitSignal(app.controller.summary_ready, timeout=10_000):
         app.controller.request_start()

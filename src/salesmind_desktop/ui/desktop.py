@@ -29,6 +29,7 @@ from salesmind_desktop.ui.tray import Tray
 log = logging.getLogger(__name__)
 HOTKEY = "Ctrl+Shift+L"
 PROBLEM_STATES = ("paused", "overflow", "muted", "error")
+CANCELLED_BELOW_S = 5.0  # a call this short in which nobody was transcribed is not kept
 AUTOSTART_BACKOFF_MS = 120_000  # after a declined consent, auto-start waits this long
 
 
@@ -195,8 +196,8 @@ class DesktopApp(QObject):
         from salesmind_desktop.ui.summary_model import summary_dict
 
         data = dict(summary_dict(summary))
-        if not data.get("utterances") and float(data.get("duration_s") or 0) < 1.0:
-            self.badge.set_status_text("Call cancelled")  # stopped while loading: nothing was heard
+        if not data.get("utterances") and float(data.get("duration_s") or 0) < CANCELLED_BELOW_S:
+            self.badge.set_status_text("Call cancelled")  # stopped at once: nothing was heard
             return
         if self.controller.last_audio_path and not data.get("audio_path"):
             data["audio_path"] = self.controller.last_audio_path
