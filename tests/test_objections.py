@@ -51,3 +51,60 @@ def test_default_tagger_returns_known_types(tmp_path) -> None:
 
 def test_default_tagger_without_model_falls_back_to_patterns(tmp_path) -> None:
     assert isinstance(build_default_tagger(tmp_path), PatternObjectionTagger)
+
+
+# ------------------------------------------------------------------ the model-based tagger (real ONNX)
+
+# Paraphrases that share no trigger phrase with the pattern lists, written for this test.
+PARAPHRASES = [
+    ("Honestly that number would eat our entire tooling allowance for the year.", "price"),
+    ("Ping me again once the dust settles after our office move in autumn.", "timing"),
+    ("The folks at Insightly gave us nearly the same package last month.", "competitor"),
+    ("Our managing partner signs anything like this, not me.", "authority"),
+    ("We get by perfectly well with a shared calendar and a notebook.", "need"),
+    ("Your company is two years old, what happens to our records if you fold?", "trust"),
+    ("We signed on with our provider through the end of 2027 and can't get out early.", "contract"),
+    ("The walkthrough was clear and my colleagues enjoyed it.", "none"),
+]
+
+
+@pytest.fixture(scope="module")
+def model_tagger():
+    from salesmind_desktop.emotion.objections import ModelObjectionTagger
+    from salesmind_desktop.emotion.text import load_text_model
+
+    return ModelObjectionTagger(load_text_model())
+
+
+@pytest.mark.slow
+def test_default_tagger_uses_the_model_when_installed() -> None:
+    from salesmind_desktop.emotion.objections import ModelObjectionTagger
+
+    assert isinstance(build_default_tagger(), ModelObjectionTagger)
+
+
+@pytest.mark.slow
+def test_model_tagger_generalises_beyond_patterns(model_tagger) -> None:
+    patterns = PatternObjectionTagger()
+    model_right = sum(model_tagger.tag(text).type == kind for text, kind in PARAPHRASES)
+    pattern_right = sum(patterns.tag(text).type == kind for text, kind in PARAPHRASES)
+    assert model_right >= 6, [(t, model_tagger.tag(t).type) for t, _ in PARAPHRASES]
+    assert model_right > pattern_right
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    ["The price you quoted is fair, let's do it.", "My boss loved the demo yesterday.", "Sounds great, thank you!"],
+)
+def test_objection_words_without_an_objection_are_none(model_tagger, text: str) -> None:
+    assert model_tagger.tag(text).type == "none"
+
+
+@pytest.mark.slow
+def test_model_tagger_result_shape(model_tagger) -> None:
+    result = model_tagger.tag("That is way too expensive for a team our size.")
+    assert result.type == "price"
+    assert 0.0 < result.confidence <= 1.0
+    assert "expensive" in result.evidence
+    assert model_tagger.tag("").type == "none"

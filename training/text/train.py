@@ -55,6 +55,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=OUT_DIR)
     p.add_argument("--work", type=Path, default=WORK_DIR)
     p.add_argument("--export-only", action="store_true", help="reuse the checkpoint in --work")
+    p.add_argument("--corpus", type=Path, default=CORPUS)
+    p.add_argument("--resume", type=Path, help="start from this checkpoint (a previous stage's model.pt)")
+    p.add_argument("--tweet-offset", type=int, default=0, help="skip this many training tweets per class (fresh ones for a later stage)")
     return p.parse_args(argv)
 
 
@@ -129,6 +132,9 @@ def labels_of(batch: list[Example], torch):
 
 def train(args, torch, train_set: list[Example]):
     model = build_model(torch)
+    if args.resume:
+        model.load_state_dict(torch.load(args.resume))
+        print(f"resumed from {args.resume}", flush=True)
     tok = make_tokenizer(args.max_len)
     steps_per_epoch = (len(train_set) + args.batch - 1) // args.batch
     total = int(steps_per_epoch * args.epochs)
@@ -254,7 +260,8 @@ def write_manifest(out: Path, metrics: dict, versions: dict, args) -> None:
                   "fitted on held-out template groups + held-out tweets. Emotion and objection labels come only from "
                   "the project's authored templates, so they reflect those phrasings. Never trained on eval/text_dev.tsv."),
         "data_versions": versions,
-        "training": {"seed": args.seed, "freeze_layers": args.freeze_layers, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "max_len": args.max_len,
+        "training": {"corpus": args.corpus.name, "resume": args.resume.name if args.resume else None,
+                     "tweet_offset": args.tweet_offset, "seed": args.seed, "freeze_layers": args.freeze_layers, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "max_len": args.max_len,
                      "tweets_per_class": args.tweets_per_class,
                      "sales_lines": args.sales_lines},
         "metrics": metrics,
@@ -274,10 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    sales_train, sales_held = load_corpus(CORPUS)
+    sales_train, sales_held = load_corpus(args.corpus)
     if args.sales_lines < len(sales_train):
         sales_train = random.Random(args.seed).sample(sales_train, args.sales_lines)
-    tw_train, tw_held = load_tweets(args.tweets_per_class, args.tweets_heldout_per_class, args.seed)
+    tw_train, tw_held = load_tweets(args.tweets_per_class, args.tweets_heldout_per_class, args.tweet_offset)
     train_set = sales_train + tw_train
     held = sales_held + tw_held
     print(f"train {len(sales_train)} sales + {len(tw_train)} tweets; heldout {len(sales_held)} + {len(tw_held)}", flush=True)
@@ -304,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics["int8_vs_fp32_top1_agreement"] = int8_agreement(target, runtime_tok, sample, ref)
     metrics["train_seconds"] = round(train_s)
     metrics["model_bytes"] = target.stat().st_size
-    write_manifest(args.out, metrics, data_versions(CORPUS), args)
+    write_manifest(args.out, metrics, data_versions(args.corpus), args)
     shutil.copy(args.out / "manifest.json", args.work / "manifest.json")
     print(json.dumps(metrics, indent=2))
     return 0

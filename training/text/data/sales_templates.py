@@ -290,3 +290,83 @@ SLOTS.update({
                  "okay, I'll try, it's been hectic", "I hope this goes smoothly, we've had a rough month",
                  "fine, as long as it's ready by {when}", "sure, I just need this to not fall apart"],
 })
+
+# ---------------------------------------------------------------------- second batch (v2 corpus)
+# More paraphrase variety per objection type and more sarcasm forms (sarcasm: positive words,
+# negative meaning; labelled negative/irritated).
+SLOTS["sarcasm"] += [
+    "fantastic, {problem}, exactly what I needed today", "oh wonderful, so {problem} and I hear it from a customer",
+    "love that for us, {problem}", "well isn't that just lovely", "sure, that'll definitely fix it",
+    "oh yeah, because the last ten promises worked out", "thank you for wasting {duration} of my time",
+    "really appreciate being ignored for {duration}", "what a surprise, {problem}", "color me shocked, {problem}",
+    "amazing, truly amazing, {problem}", "nice job breaking {thing}", "how wonderful, another {bad_noun}",
+    "awesome, another {bad_noun}, my favourite", "great work guys, {problem}", "super, now {problem}",
+    "oh perfect, another {bad_noun} right before my deadline", "brilliant idea, charging us for {bad_noun}",
+    "sure sure, it'll be fixed next week, like always", "yeah, I totally believe that this time",
+    "wow, thanks, that's so helpful, not", "excellent, so I'm paying for {bad_noun} now",
+]
+SLOTS["bad_noun"] = ["outage", "price hike", "surprise fee", "delay", "broken update", "missed deadline",
+                     "invoice error", "hold queue", "password reset", "reschedule"]
+SLOTS["auth_calm"] += [
+    "I'd have to run it past {boss}", "{boss} has the final say on spend", "I'd need to loop in {boss}",
+    "{boss} holds the purse strings", "that's really {boss}'s call", "I can't sign off on that myself",
+    "it needs to go through {boss}", "I'll have to get {boss} on board first", "{boss} would need to weigh in",
+    "purchases like this are approved by {boss}, not me", "let me see what {boss} thinks before we go further",
+    "I'm just gathering information for {boss}",
+]
+SLOTS["timing_calm"] += [
+    "now's not great, maybe {period}", "we're heads down until {period}", "circle back {period}",
+    "we have a spending freeze until {period}", "get in touch again {period}", "we're not ready to look at tools yet",
+    "let's talk again when the project wraps up", "this will have to wait until {period}",
+    "our calendar is full until {period}", "we're not evaluating anything new before {period}",
+]
+SLOTS["price_calm"] += [
+    "the cost is hard to justify for us", "that number is outside our range", "we don't have that kind of money set aside",
+    "it's pricier than we hoped", "we could get by with something cheaper", "the numbers don't really work for us",
+    "that's a big jump from what we pay today", "is that the best you can do on price",
+    "our whole software spend is less than that", "finance will balk at that figure",
+]
+SLOTS["comp_calm"] += [
+    "{rival} is doing the job for us", "we've been with {rival} for years", "we're leaning toward {rival}",
+    "{rival}'s offer is sitting on my desk", "we're also talking to {rival}", "{rival} already covers most of it",
+    "we just renewed with {rival}", "the team prefers {rival} to be honest",
+]
+SLOTS["need_calm"] += [
+    "I don't see us using half of this", "that's not something we struggle with", "our team is too small for this",
+    "we handle that by hand and it's fine", "it doesn't solve a problem we have", "I'm not convinced we'd get value out of it",
+    "we tried something like this and nobody used it", "I don't think it fits how we work",
+]
+SLOTS["trust_calm"] += [
+    "how do I know your numbers are real", "who else in our space uses you", "what happens to our data if you shut down",
+    "I've been promised the moon before", "I'd want a trial before believing that", "can we talk to an existing customer",
+    "is our data stored in the country", "what guarantees do we get if it doesn't deliver",
+]
+SLOTS["contract_calm"] += [
+    "we're tied to {rival} until {period}", "our agreement with them doesn't end until {period}",
+    "we can't get out of our current deal yet", "the penalty for leaving our vendor early is steep",
+    "we'd need to see the termination clause", "a yearly commitment is too long for us", "we only sign quarterly terms",
+]
+SLOTS["irr_core"] += [
+    "I've explained this three times already", "you're not listening to me", "this is why people leave you",
+    "I'm losing my patience here", "frankly I'm furious", "we keep paying and it keeps breaking",
+    "every update makes it worse", "you guys dropped the ball again", "I'm not going to repeat myself",
+]
+SLOTS["str_core"] += [
+    "I'm barely keeping my head above water", "I have no idea how I'll explain this to {boss}",
+    "I'm afraid we'll lose the account if this slips", "everything is due at once and I'm panicking",
+    "I keep worrying the numbers are wrong", "I'm out of my depth with {feature}",
+]
+SLOTS["praise_pred"] += ["blew us away", "is a real upgrade", "works like a charm", "answered every question we had",
+                         "is so much clearer than before", "has already paid for itself"]
+SLOTS["neg_neg_pos"] += ["not a single complaint from the team", "I wouldn't change a thing", "no notes, it's great",
+                         "that's not bad, not bad at all", "couldn't have asked for more"]
+FRAMES += [
+    ("negative", "irritated", "none", "{sarcasm}{irr_close}", 3),
+    ("negative", "irritated", "authority", "{irr_lead}{auth_calm}.", 1),
+    ("negative", "stressed", "need", "{str_lead}{need_calm}.", 1),
+    ("negative", "irritated", "trust", "{irr_lead}{trust_calm}.", 1),
+    ("negative", "irritated", "timing", "{irr_lead}{timing_calm}.", 1),
+    ("negative", "irritated", "price", "{irr_lead}{price_calm}.", 1),
+    ("negative", "stressed", "competitor", "{str_lead}{comp_calm}.", 1),
+    ("negative", "irritated", "contract", "{irr_lead}{contract_calm}.", 1),
+]
