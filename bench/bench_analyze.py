@@ -49,7 +49,7 @@ def render(workdir: Path) -> Path:
     return out
 
 
-def child(model: str, wav: Path) -> dict:
+def child(model: str, wav: Path, realtime: bool = False) -> dict:
     """One measured run (in its own process)."""
     from salesmind_desktop import app, modelstore
     from salesmind_desktop import settings as settings_mod
@@ -70,24 +70,37 @@ def child(model: str, wav: Path) -> dict:
     transcriber.load()
     pipeline = app.build_pipeline(settings, transcriber=transcriber)
     load_cpu = _cpu() - c0
-    source = StereoFileSource(wav)
+    source = StereoFileSource(wav, realtime=realtime)
+    latencies: list[float] = []
+
+    def listener(event) -> None:
+        if type(event).__name__ == "ScoredUtterance" and event.channel == "customer":
+            latencies.append(event.wall_scored - event.wall_end)
+
     c1, w1 = _cpu(), time.perf_counter()
-    summary = pipeline.run(source, lambda e: None, call_id="bench")
+    summary = pipeline.run(source, listener, call_id="bench")
     cpu, wall = _cpu() - c1, time.perf_counter() - w1
     return {"model": model, "audio_s": source.duration, "cpu_s": cpu, "wall_s": wall, "load_cpu_s": load_cpu,
             "load_wall_s": w1 - w0, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "utterances": len(summary.utterances), "voice": settings.emotion.voice,
-            "text_engine": settings.emotion.text_engine}
+            "text_engine": settings.emotion.text_engine,
+            "latency_s": sorted(latencies)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--child", nargs=2, metavar=("MODEL", "WAV"), help=argparse.SUPPRESS)
+    ap.add_argument("--latency", action="store_true",
+                    help="instead: replay one call (d4) in real time and report customer end-of-speech -> "
+                         "scored latency")
+    ap.add_argument("--child", nargs=3, metavar=("MODEL", "WAV", "REALTIME"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(args.child[0], Path(args.child[1]))))
+        print(json.dumps(child(args.child[0], Path(args.child[1]), args.child[2] == "1")))
+        return
+    if args.latency:
+        latency(args.models)
         return
     with tempfile.TemporaryDirectory() as tmp:
         wav = render(Path(tmp))
@@ -95,7 +108,8 @@ def main() -> None:
         for model in args.models:
             results = []
             for i in range(args.runs):
-                proc = subprocess.run([sys.executable, __file__, "--child", model, str(wav)], capture_output=True, text=True)
+                proc = subprocess.run([sys.executable, __file__, "--child", model, str(wav), "0"],
+                                      capture_output=True, text=True)
                 if proc.returncode != 0:
                     print(f"{model}: run failed\n{proc.stderr.strip().splitlines()[-1] if proc.stderr else ''}")
                     break
@@ -115,6 +129,24 @@ def main() -> None:
     for m, n, audio, cpu, rtf, load, rss, utts, voice, text in rows:
         print(f"| {m} | {n} | {audio:.1f} | {cpu:.3f} | {rtf:.3f} | {load:.1f} | {rss:.0f} | {utts} | "
               f"{'on' if voice else 'off'} | {text} |")
+
+
+def latency(models: list[str]) -> None:
+    """Live-like latency: customer utterance closed by the VAD -> transcribed and scored (wall s)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "d4.wav"
+        subprocess.run([sys.executable, str(ROOT / "tools" / "render_call.py"),
+                        str(ROOT / "tools" / "calls" / "d4_late_spike.json"), str(wav)], check=True, capture_output=True)
+        print("| model | customer utterances | median latency s | max latency s |")
+        print("|---|---|---|---|")
+        for model in models:
+            proc = subprocess.run([sys.executable, __file__, "--child", model, str(wav), "1"],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                print(f"| {model} | failed | | |")
+                continue
+            lat = json.loads(proc.stdout.strip().splitlines()[-1])["latency_s"]
+            print(f"| {model} | {len(lat)} | {statistics.median(lat):.2f} | {max(lat):.2f} |")
 
 
 if __name__ == "__main__":
