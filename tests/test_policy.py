@@ -11,6 +11,8 @@ from salesmind_desktop import paths, settings
 from salesmind_desktop.cli import main
 from salesmind_desktop.errors import ConfigError
 
+pytest_plugins = ["fixtures_mongo"]  # nx-27017 (session-wide)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "packaging" / "policy.example.toml"
 
@@ -141,3 +143,50 @@ def test_check_policy_reports_locks_left_at_default(tmp_path, capsys):
     path.write_text('[lock]\nkeys = ["ui.auto_start"]\n')
     assert main(["selftest", "--check-policy", str(path)]) == 0
     assert "ui.auto_start = False  (locked at the built-in default)" in capsys.readouterr().out
+
+
+@pytest.fixture
+def empty_keychain(monkeypatch):
+    import keyring
+    from keyring.backends import null
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: null.Keyring())
+    monkeypatch.delenv("SALESMIND_MONGODB_URI", raising=False)
+
+
+@pytest.mark.crm
+def test_policy_presets_the_crm_uri_and_the_doctor_reaches_it(policy, mongo_uri, empty_keychain):
+    from salesmind_desktop import doctor_checks
+    from salesmind_desktop.crm.connection import open_repository
+
+    policy.write_text(f'[crm]\nuri = "{mongo_uri}"\ndatabase = "policy_db"\n[lock]\nkeys = ["crm.uri"]\n')
+    s = settings.load()
+    check = doctor_checks.crm_check(s)
+    assert check.ok and "reachable" in check.detail and "policy_db" in check.detail, check.line()
+    repo = open_repository(s, timeout_ms=3000)
+    try:
+        repo.ping()
+    finally:
+        repo.close()
+
+
+def test_a_password_in_the_policy_crm_uri_is_refused(policy, empty_keychain):
+    from salesmind_desktop import doctor_checks
+    from salesmind_desktop.crm.connection import open_repository
+    from salesmind_desktop.errors import CrmError
+
+    policy.write_text('[crm]\nuri = "mongodb://sync:hunter2@crm.example.com/?authSource=admin"\n')
+    s = settings.load()
+    check = doctor_checks.crm_check(s)
+    assert not check.ok and "contains a password" in check.detail and "crm connect" in check.fix
+    assert "hunter2" not in check.line()
+    with pytest.raises(CrmError, match="contains a password"):
+        open_repository(s)
+
+
+def test_keychain_uri_wins_over_the_policy_preset(policy, monkeypatch):
+    from salesmind_desktop.crm.connection import require_uri
+
+    policy.write_text('[crm]\nuri = "mongodb://crm.example.com/"\n')
+    monkeypatch.setenv("SALESMIND_MONGODB_URI", "mongodb://rep:pw@crm.example.com/")
+    assert require_uri(settings.load()) == "mongodb://rep:pw@crm.example.com/"

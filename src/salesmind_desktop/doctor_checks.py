@@ -22,21 +22,29 @@ NATIVE_QPA = {"linux": "xcb", "win32": "windows", "darwin": "cocoa"}
 def crm_check(settings, timeout_ms: int = 3000) -> Check:
     """Ping the configured MongoDB (keychain or SALESMIND_MONGODB_URI) within `timeout_ms`."""
     from salesmind_desktop import secrets
+    from salesmind_desktop.crm.connection import preset_uri
 
     try:
-        uri = secrets.load_crm_uri()
+        preset = preset_uri(settings)
+    except SalesMindError as exc:
+        return Check("CRM", False, exc.message, exc.fix)
+    try:
+        uri = secrets.load_crm_uri() or preset
     except SalesMindError as exc:  # no usable keychain: nothing can have been stored in it
-        return Check("CRM", True, f"not configured ({exc.message}); calls are kept on this PC only",
-                     exc.fix)
+        if not preset:
+            return Check("CRM", True, f"not configured ({exc.message}); calls are kept on this PC only",
+                         exc.fix)
+        uri = preset
     if not uri:
         return Check("CRM", True, "not configured: calls are kept on this PC only "
                                   f"(`salesmind-desktop crm connect URI` or {secrets.ENV_URI} to sync)")
     shown = secrets.redact(uri)
     try:
-        from salesmind_desktop.crm.mongo import CrmRepository
+        from salesmind_desktop.crm.mongo import CrmRepository, make_client
         from salesmind_desktop.crm.sync import classify
 
-        repo = CrmRepository.connect(uri, settings.crm.database, tls=settings.crm.tls, timeout_ms=timeout_ms)
+        repo = CrmRepository(make_client(uri, tls=settings.crm.tls, timeout_ms=timeout_ms,
+                                         tls_ca_file=settings.crm.tls_ca_file or None), settings.crm.database)
     except SalesMindError as exc:
         return Check("CRM", False, f"{shown}: {exc.message}", exc.fix)
     try:

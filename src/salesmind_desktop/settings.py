@@ -105,6 +105,9 @@ class CrmSettings:
     tls: bool = True  # ignored for 127.0.0.1/localhost; a tls=/ssl= option in the URI wins
     tls_ca_file: str = ""  # "" = the system CA store
     sync_interval_s: float = 30.0  # background sync period (failures retry sooner, with backoff)
+    # IT preset (policy): the CRM connection string *without* a password (host, options, user for
+    # X.509/Kerberos). A URI in the keychain (`crm connect`) or SALESMIND_MONGODB_URI wins.
+    uri: str = ""
 
 
 @dataclass

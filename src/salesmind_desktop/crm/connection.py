@@ -9,17 +9,32 @@ from salesmind_desktop.settings import Settings
 from salesmind_desktop.store.local import LocalStore
 
 
-def require_uri() -> str:
+def preset_uri(settings: Settings | None) -> str | None:
+    """`crm.uri` from the settings / IT policy; refused if it carries a password."""
+    import re
+
+    uri = settings.crm.uri.strip() if settings is not None else ""
+    if not uri:
+        return None
+    if re.search(r"://[^/@]*:[^/@]*@", uri):
+        raise CrmError("crm.uri in the settings or IT policy contains a password",
+                       "keep only host and options there; store the full URI in the keychain with "
+                       "`salesmind-desktop crm connect URI` (or set SALESMIND_MONGODB_URI)")
+    return uri
+
+
+def require_uri(settings: Settings | None = None) -> str:
+    """The keychain/environment URI, else the `crm.uri` preset of the settings / IT policy."""
     from salesmind_desktop.secrets import ENV_URI, load_crm_uri
 
-    uri = load_crm_uri()
+    uri = load_crm_uri() or preset_uri(settings)
     if not uri:
         raise CrmError("no CRM is configured", f"run `salesmind-desktop crm connect URI` or set {ENV_URI}")
     return uri
 
 
 def open_repository(settings: Settings, timeout_ms: int = 5000) -> CrmRepository:
-    client = make_client(require_uri(), tls=settings.crm.tls, timeout_ms=timeout_ms,
+    client = make_client(require_uri(settings), tls=settings.crm.tls, timeout_ms=timeout_ms,
                          tls_ca_file=settings.crm.tls_ca_file or None)
     return CrmRepository(client, settings.crm.database)
 
