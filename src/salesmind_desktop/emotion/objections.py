@@ -127,7 +127,7 @@ class PatternObjectionTagger:
     source = "patterns"
 
     def tag(self, text: str) -> ObjectionResult:
-        hits = pattern_hits(text or "")
+        hits = pattern_hits(clean(text or ""))
         if not hits:
             return ObjectionResult("none", 0.6, "")
         best = hits[0]
