@@ -92,6 +92,25 @@ def test_save_never_writes_locked_keys(policy):
     assert settings.load().asr.cpu_threads == 3
 
 
+def test_saving_does_not_freeze_policy_presets_or_environment_values(policy, monkeypatch):
+    """A rep who saves other settings still gets IT's later policy changes; env values stay transient."""
+    monkeypatch.setenv("SALESMIND_ASR_BEAM_SIZE", "5")
+    s = settings.load()
+    s.set("ui.badge_x", 40)
+    written = settings.save(s).read_text()
+    assert "badge_x = 40" in written
+    assert "cpu_threads" not in written and "beam_size" not in written and "retention_days" not in written
+    policy.write_text(POLICY.replace("cpu_threads = 4", "cpu_threads = 6"))  # IT changes the preset
+    monkeypatch.delenv("SALESMIND_ASR_BEAM_SIZE")
+    again = settings.load()
+    assert again.asr.cpu_threads == 6 and again.ui.badge_x == 40
+    assert again.asr.beam_size == settings.AsrSettings().beam_size
+    again.set("asr.cpu_threads", 2)
+    settings.save(again)
+    policy.write_text(POLICY.replace("cpu_threads = 4", "cpu_threads = 8"))
+    assert settings.load().asr.cpu_threads == 2  # an explicit choice survives policy changes
+
+
 def test_policy_file_env_var_and_platform_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("SALESMIND_POLICY_FILE", str(tmp_path / "p.toml"))
     assert paths.machine_policy_file() == tmp_path / "p.toml"

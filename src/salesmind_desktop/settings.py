@@ -249,14 +249,29 @@ def _toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {value!r} to TOML")
 
 
-def save(settings: Settings, user_file: Path | None = None) -> Path:
-    """Write the rep's settings (all but locked keys) atomically."""
+def save(settings: Settings, user_file: Path | None = None, policy_file: Path | None = None,
+         environ: dict[str, str] | None = None) -> Path:
+    """Write the rep's own choices atomically: never locked keys, and only values that differ from
+    the defaults + machine policy (or that the file already holds), so a later change of the IT
+    policy still reaches reps who never touched that setting. Values that come only from a
+    SALESMIND_* environment variable are not persisted."""
     user_file = user_file or user_settings_file()
+    environ = os.environ if environ is None else environ
+    baseline = load(user_file=user_file.with_name(user_file.name + ".absent"), policy_file=policy_file, environ={})
+    existing = _read_toml(user_file)
     lines: list[str] = []
     for section, values in settings.to_dict().items():
         lines.append(f"[{section}]")
+        mine = existing.get(section, {}) if isinstance(existing.get(section), dict) else {}
         for name, value in values.items():
-            if f"{section}.{name}" not in settings.locked:
+            key = f"{section}.{name}"
+            if key in settings.locked:
+                continue
+            env_value = environ.get(f"SALESMIND_{section}_{name}".upper())
+            if env_value is not None and _coerce(key, env_value, type(value)) == value:
+                if name in mine:  # the environment overrides the file for now: keep the file's value
+                    lines.append(f"{name} = {_toml_value(_coerce(key, mine[name], type(value)))}")
+            elif name in mine or value != baseline.get(key):
                 lines.append(f"{name} = {_toml_value(value)}")
         lines.append("")
     user_file.parent.mkdir(parents=True, exist_ok=True)
