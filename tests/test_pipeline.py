@@ -21,6 +21,7 @@ from salesmind_desktop.events import (
     SpeechActivity,
     TextEmotion,
     Transcript,
+    VoiceEmotion,
     Utterance,
     Word,
 )
@@ -277,6 +278,44 @@ def test_bleed_guard_rejects_echo_in_the_mic_before_asr():
     assert len(rejected) == 1 and "echo" in rejected[0].rejected_reason and rejected[0].channel == "rep"
     assert ("rep", 0.3) not in [(c, round(s, 1)) for c, s in asr.order]  # no ASR spent on it
     assert len([e for e in events if isinstance(e, ScoredUtterance)]) == 3
+
+
+def test_customer_voice_is_scored_when_asr_gives_no_reliable_words():
+    """A sharp short reply ASR cannot read still reaches the voice engine and fusion (no text);
+    a rejected rep line and silence-like audio do not."""
+
+    class UnsureAsr(FakeAsr):
+        def transcribe(self, u):
+            return Transcript(u.id, u.channel, u.start, u.end, "", no_speech_prob=0.1,
+                              rejected_reason="low confidence")
+
+    class FakeVoice:
+        def __init__(self):
+            self.heard = []
+
+        def reset(self):
+            pass
+
+        def score(self, channel, pcm, words):
+            self.heard.append((channel, len(words)))
+            return VoiceEmotion("irritated", {"irritated": 1.0}, 0.9, -0.5, 0.8)
+
+    class SeeingFusion(FakeFusion):
+        def fuse(self, text, voice, objection, asr_confidence):
+            assert text is None and voice is not None and objection.type == "none" and asr_confidence == 0.0
+            return FusedEmotion("irritated", {"irritated": 1.0}, "negative", -0.5, 2.5, 0.8)
+
+    voice = FakeVoice()
+    insight = RecordingInsight()
+    pipe = CallPipeline(vad=EnergyVad(), transcriber=UnsureAsr(),
+                        engines=Engines(FakeText(), FakeTagger(), SeeingFusion(), voice),
+                        insight_factory=lambda: insight, vad_settings=VadSettings(min_silence_ms=300))
+    events = []
+    pipe.run(ToneSource(BURSTS, 9.0), events.append)
+    scored = [e for e in events if isinstance(e, ScoredUtterance)]
+    assert [s.channel for s in scored] == ["customer", "customer"]
+    assert all(s.text == "" and s.text_emotion is None and s.fused.ess == 2.5 for s in scored)
+    assert voice.heard == [("customer", 0), ("customer", 0)]
 
 
 # ------------------------------------------------------------------------ real end to end

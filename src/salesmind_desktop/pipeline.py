@@ -59,6 +59,13 @@ class Engines:
     voice: object | None = None
 
 
+# Voice-only scoring of customer speech with no reliable words: long and loud enough to be speech
+# the VAD and Whisper both heard (Whisper's no-speech probability stays below this).
+VOICE_ONLY_MIN_S = 0.4
+VOICE_ONLY_MIN_DB = -40.0
+VOICE_ONLY_MAX_NO_SPEECH = 0.5
+
+
 def _db(pcm: np.ndarray) -> float:
     if len(pcm) == 0:
         return -120.0
@@ -232,7 +239,12 @@ class CallPipeline:
                         break
                     continue
                 transcript = self._bleed(utt) or self.transcriber.transcribe(utt)
-                scored = self._score(utt, transcript) if not transcript.rejected_reason and transcript.text else None
+                if transcript.text and not transcript.rejected_reason:
+                    scored = self._score(utt, transcript)
+                elif self._voice_only(utt, transcript):
+                    scored = self._score(utt, transcript, use_text=False)
+                else:
+                    scored = None
                 self._put(("done", utt.id, transcript, scored))
         except BaseException as exc:  # noqa: BLE001 - handed to run()
             self._fail(exc, "speech recognition")
@@ -249,20 +261,28 @@ class CallPipeline:
         return Transcript(utt.id, utt.channel, utt.start, utt.end, "",
                           rejected_reason=f"echo of the customer in the mic (share {verdict.share:.2f})")
 
-    def _score(self, utt: Utterance, tr: Transcript) -> ScoredUtterance:
+    def _voice_only(self, utt: Utterance, tr: Transcript) -> bool:
+        """Customer speech whose words ASR could not give reliably is still read from the voice
+        (e.g. a sharp "I'm fine." lost to low confidence), but never silence, noise or echo."""
+        return (utt.channel == "customer" and self.engines.voice is not None
+                and utt.duration >= VOICE_ONLY_MIN_S and _db(utt.pcm) >= VOICE_ONLY_MIN_DB
+                and tr.no_speech_prob < VOICE_ONLY_MAX_NO_SPEECH)
+
+    def _score(self, utt: Utterance, tr: Transcript, use_text: bool = True) -> ScoredUtterance:
         e = self.engines
-        text_emotion = e.text.score(tr.text)
-        confidence = tr.confidence
+        text_emotion = e.text.score(tr.text) if use_text else None
+        words = tr.words if use_text else ()
+        confidence = tr.confidence if use_text else 0.0
         voice = objection = fused = None
         if utt.channel == "customer":
-            voice = e.voice.score(utt.channel, utt.pcm, tr.words) if e.voice is not None else None
-            objection = e.tagger.tag(tr.text)
+            voice = e.voice.score(utt.channel, utt.pcm, words) if e.voice is not None else None
+            objection = e.tagger.tag(tr.text) if use_text else NO_OBJECTION
             fused = e.fusion.fuse(text_emotion, voice, objection, confidence)
-        start = tr.words[0].start if tr.words else utt.start
-        end = tr.words[-1].end if tr.words else utt.end
+        start = words[0].start if words else utt.start
+        end = words[-1].end if words else utt.end
         return ScoredUtterance(
             id=utt.id, channel=utt.channel, start=max(utt.start, start), end=min(utt.end, max(end, start)),
-            text=tr.text, words=tr.words, asr_confidence=confidence, text_emotion=text_emotion,
+            text=tr.text if use_text else "", words=words, asr_confidence=confidence, text_emotion=text_emotion,
             voice_emotion=voice, objection=objection or NO_OBJECTION, fused=fused,
             wall_end=utt.wall_end, wall_scored=time.monotonic())
 

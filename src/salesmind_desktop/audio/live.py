@@ -25,7 +25,7 @@ import numpy as np
 from salesmind_desktop.audio.devices import DeviceChoice, choose
 from salesmind_desktop.audio.levels import LevelTracker, MuteWatch
 from salesmind_desktop.audio.loopback.base import CaptureBackend, CaptureStream
-from salesmind_desktop.audio.resample import StreamResampler
+from salesmind_desktop.audio.polyphase import Resampler
 from salesmind_desktop.errors import AudioInputError
 from salesmind_desktop.events import SAMPLE_RATE, AudioChunk, Channel, LevelMeter, SourceStatus
 
@@ -43,7 +43,7 @@ class _Channel:
         self.out = out
         self.clock = clock
         self.stream: CaptureStream | None = None
-        self.resampler: StreamResampler | None = None
+        self.resampler: Resampler | None = None
         self.generation = 0
         self.samples = 0  # 16 kHz samples emitted so far, silence included
         self.origin: float | None = None  # audio time of sample 0 (set by the first block)
@@ -77,7 +77,7 @@ class _Channel:
         self.generation += 1
         self.overruns_reported = 0
         self.stream = backend.open(self.choice.device, self.callback_for(self.generation), block_ms)
-        self.resampler = StreamResampler(self.stream.samplerate)
+        self.resampler = Resampler(int(self.stream.samplerate), SAMPLE_RATE)
         self.opened_wall = self.last_block_wall = self.clock()
         self.lost_since = None
 
@@ -230,7 +230,7 @@ class DeviceSource:
         stale = generation != ch.generation
         chunks: list[AudioChunk] = []
         if dropped_before:
-            chunks += ch.silence(dropped_before / ch.resampler.in_rate, wall)
+            chunks += ch.silence(dropped_before / ch.resampler.rate_in, wall)
         fresh = stale or ch.samples == 0 or (wall - ch.opened_wall) < 0.5
         pcm16 = ch.resampler.process(pcm)
         chunks += ch.place(pcm16, wall, self.t0, fresh)
@@ -242,7 +242,7 @@ class DeviceSource:
         for name, ch in self._channels.items():
             dropped = ch.dropped_total
             if dropped != self._reported_drop[name]:
-                rate = ch.resampler.in_rate if ch.resampler else SAMPLE_RATE
+                rate = ch.resampler.rate_in if ch.resampler else SAMPLE_RATE
                 ms = 1000 * (dropped - self._reported_drop[name]) / rate
                 self._reported_drop[name] = dropped
                 yield SourceStatus("overflow", f"{ms:.0f} ms of {_LABEL[name]} audio could not be queued in time "

@@ -23,6 +23,7 @@ class Resampler:
     def __init__(self, rate_in: int, rate_out: int) -> None:
         if rate_in <= 0 or rate_out <= 0:
             raise ValueError("sample rates must be positive")
+        self.rate_in, self.rate_out = int(rate_in), int(rate_out)
         g = gcd(rate_in, rate_out)
         self.up, self.down = rate_out // g, rate_in // g  # L, M: output n <-> input n*M/L
         ratio = min(1.0, rate_out / rate_in)  # cutoff relative to the input Nyquist
@@ -44,6 +45,8 @@ class Resampler:
         if self._flushed:
             raise RuntimeError("resampler already flushed")
         x = np.asarray(x, dtype=np.float32)
+        if self.up == self.down:  # same rate: nothing to do (and no filter delay)
+            return x
         self._total_in += len(x)
         self._buf = np.concatenate([self._buf, x])
         return self._emit(limit=None)
@@ -51,6 +54,8 @@ class Resampler:
     def flush(self) -> np.ndarray:
         """Emit the tail (zero-padded); the output ends at ceil(total_in * L / M) samples."""
         self._flushed = True
+        if self.up == self.down:
+            return np.zeros(0, dtype=np.float32)
         self._buf = np.concatenate([self._buf, np.zeros(self.half + 1, dtype=np.float32)])
         total_out = -(-self._total_in * self.up // self.down)
         return self._emit(limit=total_out)

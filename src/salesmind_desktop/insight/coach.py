@@ -46,6 +46,8 @@ PRIORITY = {"negative_trend": 0, "mixed_signal": 2, "silence_after_question": 3,
 
 def quote(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
+    if not text:  # scored from the voice alone: the words were not reliable
+        return "(words unclear, read from the voice)"
     return f"\u201c{text if len(text) <= limit else text[: limit - 1] + '…'}\u201d"
 
 

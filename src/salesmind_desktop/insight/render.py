@@ -75,7 +75,7 @@ def to_text(s: CallSummary) -> str:
             score = f" {_ess(u.ess)} {u.sentiment}/{u.emotion}{tag}{mixed}"
         else:
             score = ""
-        lines.append(f"  {mmss(u.start)} {who}{score}  {u.text}")
+        lines.append(f"  {mmss(u.start)} {who}{score}  {u.text or '(words unclear)'}")
     return "\n".join(lines) + "\n"
 
 
