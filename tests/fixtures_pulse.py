@@ -24,7 +24,10 @@ class PulseServer:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.socket = root / "native"
-        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(root / "run"), "HOME": str(root / "home"),
+        # No session bus: a PulseAudio on the test's D-Bus would claim org.PulseAudio1 and a second
+        # private server (another test process, a developer's own) could not start.
+        base = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+        self.env = {**base, "XDG_RUNTIME_DIR": str(root / "run"), "HOME": str(root / "home"),
                     "PULSE_SERVER": f"unix:{self.socket}", "LC_ALL": "C"}
         self._procs: list[subprocess.Popen] = []
 

@@ -13,10 +13,10 @@ import wave
 
 import numpy as np
 import pytest
-from fixtures_pulse import pulse_server  # noqa: F401 - session fixture
 
 from salesmind_desktop.events import ScoredUtterance, SourceStatus, SpeechActivity
 
+pytest_plugins = ["fixtures_pulse"]  # one private PulseAudio for the whole session
 pytestmark = [pytest.mark.audio]
 
 

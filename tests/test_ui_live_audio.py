@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from fixtures_pulse import pulse_server  # noqa: F401 - session fixture
 
 from fixtures_ui import desktop  # noqa: F401
+
 from salesmind_desktop import settings as settings_mod
 
+pytest_plugins = ["fixtures_pulse"]  # one private PulseAudio for the whole session
 pytestmark = [pytest.mark.gui, pytest.mark.audio, pytest.mark.slow]
 DEMO = Path(__file__).resolve().parents[1] / "assets" / "examples" / "demo_call.wav"
 
