@@ -212,3 +212,23 @@ def test_loopback_follows_the_rep_switching_the_output_device(pulse_server):
     assert recovered and recovered[0].channel == "customer", [e for e in events if isinstance(e, SourceStatus)]
     assert source.devices["customer"] == "pulse:mic_feed.monitor"
     assert source.devices["rep"] == "pulse:virtual_mic"
+
+
+def test_sound_server_started_after_portaudio_is_still_found(pulse_server, tmp_path):
+    """PortAudio lists only what it could open at initialisation: an app started before PulseAudio
+    (or a sound server restarted mid-session) must re-scan instead of failing with 'no pulse device'."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sounddevice as sd\n"
+        "assert 'pulse' not in [d['name'] for d in sd.query_devices()]\n"  # initialised with no server
+        "os.environ['PULSE_SERVER'] = os.environ.pop('LATER_PULSE_SERVER')\n"
+        "from salesmind_desktop.audio.loopback.pulse import _pulse_pcm_index\n"
+        "print('index', _pulse_pcm_index())\n"
+    )
+    env = {**pulse_server.env, "PULSE_SERVER": f"unix:{tmp_path / 'no-server-here'}",
+           "LATER_PULSE_SERVER": pulse_server.env["PULSE_SERVER"]}
+    res = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert re.search(r"^index \d+$", res.stdout, re.M), res.stdout

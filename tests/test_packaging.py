@@ -127,7 +127,12 @@ def test_frozen_app_shows_its_badge_on_a_real_x11_display(bundle, tmp_path, xvfb
                                      text=True).stdout
         shown_after = time.monotonic() - started
         shot = tmp_path / "screen.png"
-        subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True, timeout=30)
+        painted_by = time.monotonic() + 15  # mapped is not yet painted: a blank screen is a ~300-byte PNG
+        while True:
+            subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True, timeout=30)
+            if shot.stat().st_size > 2000 or time.monotonic() > painted_by or proc.poll() is not None:
+                break
+            time.sleep(0.5)
         alive = proc.poll() is None
     finally:
         proc.terminate()

@@ -68,6 +68,16 @@ class PortAudioStream:
                 pass
 
 
+def refresh_portaudio() -> None:
+    """Re-scan PortAudio's devices. PortAudio lists only what it could open when it was initialised:
+    the ALSA 'pulse' PCM is missing if the sound server (re)started after that."""
+    import sounddevice as sd
+
+    with PA_LOCK:
+        sd._terminate()
+        sd._initialize()
+
+
 def portaudio_inputs() -> list[dict]:
     """PortAudio's input devices as dicts (index, name, hostapi, default_samplerate, default)."""
     import sounddevice as sd

@@ -17,7 +17,13 @@ import threading
 
 from salesmind_desktop import paths
 from salesmind_desktop.audio.loopback.base import DeviceInfo, DeviceKind, FrameCallback, PollWatch
-from salesmind_desktop.audio.loopback.portaudio import PA_LOCK, PortAudioBackend, PortAudioStream, portaudio_inputs
+from salesmind_desktop.audio.loopback.portaudio import (
+    PA_LOCK,
+    PortAudioBackend,
+    PortAudioStream,
+    portaudio_inputs,
+    refresh_portaudio,
+)
 from salesmind_desktop.errors import AudioInputError
 
 _GENERIC_PCMS = ("pulse", "default", "sysdefault", "pipewire")
@@ -75,10 +81,14 @@ def list_sources() -> tuple[list[dict], str, str]:
 
 
 def _pulse_pcm_index() -> int:
-    for name in ("pulse", "default"):
-        for dev in portaudio_inputs():
-            if dev["name"] == name:
-                return dev["index"]
+    for attempt in range(2):
+        inputs = portaudio_inputs()
+        for name in ("pulse", "default"):
+            for dev in inputs:
+                if dev["name"] == name:
+                    return dev["index"]
+        if attempt == 0:  # no stream can be open through a PCM PortAudio does not list: safe to re-scan
+            refresh_portaudio()
     raise AudioInputError("PortAudio does not list the ALSA 'pulse' device",
                           "install libasound2-plugins (the PulseAudio ALSA plugin)")
 
