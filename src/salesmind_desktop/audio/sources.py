@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 import time
 import wave
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +137,7 @@ class _ChannelFeed:
         return self.resampler.flush() if self.resampler else np.zeros(0, dtype=np.float32)
 
 
-class _FileSourceBase:
+class _FileSourceBase(ABC):
     """Shared replay loop: read block(s), resample, cut into fixed 16 kHz chunks, pace if asked."""
 
     live = False
@@ -150,11 +151,13 @@ class _FileSourceBase:
         self._stop.set()
 
     @property
+    @abstractmethod
     def duration(self) -> float:
-        raise NotImplementedError
+        """Length of the call in seconds."""
 
+    @abstractmethod
     def _feeds(self) -> list[tuple[Channel, Iterator[np.ndarray]]]:
-        raise NotImplementedError
+        """One iterator of 16 kHz blocks per channel."""
 
     def stream(self) -> Iterator[AudioChunk | SourceStatus]:
         feeds = self._feeds()
