@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from salesmind_desktop.insight.summary import EssSummary
+
 NEUTRAL = 5.0
 PRIOR_WEIGHT_S = 1.5
 RECENCY_GAIN = 1.0
@@ -75,20 +77,10 @@ class RollingEss:
         return acc / total if total > 0 else NEUTRAL
 
 
-@dataclass(frozen=True)
-class EssStats:
-    overall: float
-    min: float
-    final: float
-    trend: str  # improving | declining | steady | n/a
-    trend_delta: float
-    min_t: float | None = None  # when the lowest utterance ESS was said
-
-
-def call_stats(spans: list[ScoredSpan], duration_s: float, final_rolling: float) -> EssStats:
+def call_stats(spans: list[ScoredSpan], duration_s: float, final_rolling: float) -> EssSummary:
     """Call-level ESS from all customer utterances (neutral 5.0 and trend "n/a" when none)."""
     if not spans:
-        return EssStats(NEUTRAL, NEUTRAL, NEUTRAL, "n/a", 0.0, None)
+        return EssSummary(NEUTRAL, NEUTRAL, NEUTRAL, "n/a", 0.0, None)
     length = max(duration_s, max(s.end for s in spans), 1e-6)
     acc = total = 0.0
     for s in spans:
@@ -98,7 +90,7 @@ def call_stats(spans: list[ScoredSpan], duration_s: float, final_rolling: float)
         total += w
     lowest = min(spans, key=lambda s: s.ess)
     trend, delta = _trend(spans)
-    return EssStats(round(acc / total, 2), round(lowest.ess, 2), round(final_rolling, 2),
+    return EssSummary(round(acc / total, 2), round(lowest.ess, 2), round(final_rolling, 2),
                     trend, round(delta, 2), round(lowest.start, 2))
 
 

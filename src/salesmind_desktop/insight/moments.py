@@ -190,8 +190,7 @@ def _advice(ins: CallInsight, ess: EssSummary, talk: TalkSummary, moments: list[
 
 def build_summary(ins: CallInsight, call_id: str, end: float) -> CallSummary:
     final = ins.rolling.value(end) if ins.rolling.spans else NEUTRAL
-    st = call_stats(ins.rolling.spans, end, final)
-    ess = EssSummary(st.overall, st.min, st.final, st.trend, st.trend_delta, st.min_t)
+    ess = call_stats(ins.rolling.spans, end, final)
     talk = TalkSummary(**ins.talk.metrics())
     moments, objections = _moments(ins)
     well, nxt = _advice(ins, ess, talk, moments, objections)
