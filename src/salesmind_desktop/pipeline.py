@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from salesmind_desktop.asr_queue import UtteranceQueue
+from salesmind_desktop.audio.levels import SILENT_DB, rms_db
 from salesmind_desktop.audio.segmenter import Segmenter
 from salesmind_desktop.errors import SalesMindError
 from salesmind_desktop.events import (
@@ -66,12 +67,6 @@ VOICE_ONLY_MIN_DB = -40.0
 VOICE_ONLY_MAX_NO_SPEECH = 0.5
 
 
-def _db(pcm: np.ndarray) -> float:
-    if len(pcm) == 0:
-        return -120.0
-    return float(20 * np.log10(np.sqrt(np.mean(np.square(pcm, dtype=np.float64))) + 1e-9))
-
-
 class ChannelFront:
     """VAD + segmenter for one channel. `gate(channel, frames, probs) -> probs` may veto speech
     (e.g. a bleed guard that knows the other channel); it runs on the reader thread."""
@@ -79,13 +74,13 @@ class ChannelFront:
     def __init__(self, channel: Channel, vad, segmenter: Segmenter, gate: FrameGate | None = None) -> None:
         self.channel, self.vad, self.segmenter, self.gate = channel, vad, segmenter, gate
         self.started = False
-        self.level_db = -120.0
+        self.level_db = SILENT_DB
 
     def feed(self, chunk: AudioChunk) -> list[Utterance | SpeechActivity]:
         if not self.started:
             self.segmenter.t0 = chunk.start
             self.started = True
-        self.level_db = _db(chunk.pcm)
+        self.level_db = rms_db(chunk.pcm)
         frames, probs = self.vad.frames(self.channel, chunk.pcm)
         if self.gate is not None and len(probs):
             probs = self.gate(self.channel, frames, probs)
@@ -265,7 +260,7 @@ class CallPipeline:
         """Customer speech whose words ASR could not give reliably is still read from the voice
         (e.g. a sharp "I'm fine." lost to low confidence), but never silence, noise or echo."""
         return (utt.channel == "customer" and self.engines.voice is not None
-                and utt.duration >= VOICE_ONLY_MIN_S and _db(utt.pcm) >= VOICE_ONLY_MIN_DB
+                and utt.duration >= VOICE_ONLY_MIN_S and rms_db(utt.pcm) >= VOICE_ONLY_MIN_DB
                 and tr.no_speech_prob < VOICE_ONLY_MAX_NO_SPEECH)
 
     def _score(self, utt: Utterance, tr: Transcript, use_text: bool = True) -> ScoredUtterance:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from salesmind_desktop.audio.levels import rms_db
 from salesmind_desktop.errors import ModelError
 from salesmind_desktop.events import Transcript, Utterance, Word
 
@@ -83,12 +84,6 @@ def repeated_ngram(words: list[str], min_repeats: int = 4, max_n: int = 4) -> st
     return None
 
 
-def rms_dbfs(pcm: np.ndarray) -> float:
-    if len(pcm) == 0:
-        return -120.0
-    return float(20 * np.log10(np.sqrt(np.mean(np.square(pcm, dtype=np.float64))) + 1e-9))
-
-
 def guard(decoded: Decoded, pcm: np.ndarray, duration: float) -> str | None:
     """Why this decoded text should be rejected as invented, or None to keep it."""
     text = normalise(decoded.text)
@@ -106,7 +101,7 @@ def guard(decoded: Decoded, pcm: np.ndarray, duration: float) -> str | None:
     if duration > 0 and len(tokens) > MAX_WORDS_PER_S * duration + 2:
         return f"{len(tokens)} words in {duration:.1f} s of audio"
     if text in PHANTOMS:
-        level = rms_dbfs(pcm)
+        level = rms_db(pcm)
         mean_p = float(np.mean([w.probability for w in decoded.words])) if decoded.words else 0.0
         if level < QUIET_DBFS or decoded.no_speech_prob > 0.3 or mean_p < 0.5:
             return f"phantom phrase '{decoded.text.strip()}' on near-silence ({level:.0f} dBFS)"
