@@ -8,8 +8,10 @@ import soundfile
 from fixtures_core import shared_transcriber, wer
 
 from salesmind_desktop.asr import whisper
-from salesmind_desktop.asr.whisper import Decoded, guard, repeated_ngram, resolve_device
-from salesmind_desktop.errors import ModelError
+from salesmind_desktop.asr.whisper import (
+    FULL_WINDOW_FRAMES, Decoded, WhisperTranscriber, fitted_frames, guard, looped, repeated_ngram, repeated_segment,
+    resolve_device)
+from salesmind_desktop.errors import ConfigError, ModelError
 from salesmind_desktop.events import Utterance, Word
 
 
@@ -39,6 +41,53 @@ def test_repeated_ngram():
     assert repeated_ngram("a b c a b c a b c a b c".split()) == "a b c"
     assert repeated_ngram("yes yes yes".split()) is None
     assert repeated_ngram("one two three four".split()) is None
+
+
+def test_fitted_frames_cover_the_speech_plus_margin():
+    assert fitted_frames(2 * 16000) == 900  # 2 s + 6 s margin, whole seconds
+    assert fitted_frames(12 * 16000) == 1900
+    assert fitted_frames(2 * 16000, margin_s=3.0) == 600
+    assert fitted_frames(40 * 16000) == FULL_WINDOW_FRAMES
+
+
+def test_repeated_segment_and_loop_reasons():
+    assert repeated_segment(["I'm not sure we can keep working with you.", "I'm not sure we can keep working with you."])
+    assert repeated_segment(["They loved it.", "The scheduling view was a big hit.", "The scheduling view"])
+    assert repeated_segment(["Yes.", "Yes."]) is None  # one word repeated is ordinary speech
+    assert repeated_segment(["Send it over.", "Thanks, Jenny."]) is None
+    text = "Send it over. Send it over."
+    assert "repeated sentence" in looped(Decoded(text, (), -0.2, 0.0, 1.5, ("Send it over.", "Send it over.")), 3.0)
+    assert looped(Decoded("Send it over.", (), -0.2, 0.0, 1.1, ("Send it over.",)), 3.0) is None
+
+
+class _LoopsInFittedWindow(WhisperTranscriber):
+    """Whisper stand-in: loops when the encoder window is fitted, clean with the full window."""
+
+    def __init__(self, **kw):
+        super().__init__("/unused", device="cpu", **kw)
+        self.windows = []
+
+    def decode(self, pcm, encoder_frames=None):
+        self.windows.append(encoder_frames)
+        self.stats["passes"] += 1
+        texts = ("Great, let's do it.", "Great, let's do it.") if encoder_frames else ("Great, let's do it.",)
+        words = tuple(Word(w, 0.2 * i, 0.2 * i + 0.2, 0.9) for i, w in enumerate(" ".join(texts).split()))
+        return Decoded(" ".join(texts), words, -0.2, 0.01, 1.2, texts)
+
+
+def test_a_loop_in_the_fitted_window_is_decoded_again_with_the_full_window():
+    asr = _LoopsInFittedWindow()
+    tr = asr.transcribe(Utterance(0, "customer", 1.0, 3.0, LOUD.repeat(2)))
+    assert asr.windows == [900, None] and asr.stats == {"passes": 2, "full_retries": 1}
+    assert tr.text == "Great, let's do it." and tr.rejected_reason is None
+    full = _LoopsInFittedWindow(window="full")
+    full.transcribe(Utterance(0, "customer", 1.0, 3.0, LOUD.repeat(2)))
+    assert full.windows == [None]
+
+
+def test_unknown_window_is_a_config_error():
+    with pytest.raises(ConfigError, match="encoder window"):
+        WhisperTranscriber("/unused", device="cpu", window="short")
 
 
 def test_device_choice(monkeypatch):
@@ -87,3 +136,26 @@ def test_real_model_on_silence_and_noise_invents_nothing():
                 rng.normal(0, 0.2, 32000).astype(np.float32)):
         tr = asr.transcribe(Utterance(1, "customer", 5.0, 5.0 + len(pcm) / 16000, pcm))
         assert tr.text == "" and tr.rejected_reason and tr.words == ()
+
+
+@pytest.mark.slow
+def test_fitted_window_matches_the_full_window_on_real_speech(render_call):
+    """The default fitted encoder window keeps tiny.en's accuracy on real (rendered) speech."""
+    wav, truth = render_call("d2_price_timing")
+    data, _ = soundfile.read(str(wav), dtype="float32")
+    asr = shared_transcriber()
+    full = WhisperTranscriber(asr.model_dir, device="cpu", window="full")
+    full._model = asr.load()  # same loaded model, other window
+    refs, fit_hyps, full_hyps = [], [], []
+    passes = asr.stats["passes"]
+    turns = [t for t in truth["turns"] if t["speaker"] == "customer"]
+    for i, turn in enumerate(turns):
+        a, b = int((turn["start"] - 0.2) * 16000), int((turn["end"] + 0.3) * 16000)
+        utt = Utterance(i, "customer", a / 16000, b / 16000, data[a:b, 1])
+        refs.append(turn["text"])
+        fit_hyps.append(asr.transcribe(utt).text)
+        full_hyps.append(full.transcribe(utt).text)
+    assert asr.window == "fit" and asr.stats["passes"] - passes >= len(turns)
+    assert full.stats["full_retries"] == 0 and full.stats["passes"] == len(turns)
+    assert wer(" ".join(refs), " ".join(fit_hyps)) <= wer(" ".join(refs), " ".join(full_hyps)) + 0.05
+    assert wer(" ".join(refs), " ".join(fit_hyps)) <= 0.15

@@ -74,7 +74,8 @@ def build_transcriber(settings: Settings):
 
     info = modelstore.asr_model(settings.asr.model)
     return WhisperTranscriber(info.path, device=settings.asr.device, compute_type=settings.asr.compute_type,
-                              beam_size=settings.asr.beam_size, cpu_threads=settings.asr.cpu_threads)
+                              beam_size=settings.asr.beam_size, cpu_threads=settings.asr.cpu_threads,
+                              window=settings.asr.window)
 
 
 def build_pipeline(settings: Settings, *, transcriber=None, vad=None, context=None, frame_gate=None,

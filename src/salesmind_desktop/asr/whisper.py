@@ -8,10 +8,21 @@ transcript passes guards and is returned with `rejected_reason` set (and no word
 invented: segments Whisper itself flags as no-speech with a low log-probability, a high
 compression ratio, runs of repeated n-grams, more words than the audio can hold, and known
 phantom phrases on near-silent or low-confidence audio.
+
+Encoder window. Whisper's encoder always sees 30 s of audio: faster-whisper pads every
+utterance to 3000 mel frames, so a 2 s sentence costs as much as a 30 s one (~0.35 s of the
+~0.5 s pass of tiny.en on a 2-core CPU). CTranslate2 accepts a shorter input, so in `"fit"` mode
+(the default) the encoder sees the utterance plus `WINDOW_MARGIN_S` of padding, rounded up to
+whole seconds: about 3x faster per utterance. Whisper was trained on 30 s windows and a fitted
+window can make the decoder loop (the same sentence again, stray words in the padding), so
+segments that start after the audio ends are dropped and a looped result is decoded again with
+the full window (counted in `stats["full_retries"]`). `"full"` keeps the 30 s window always.
+Measured in docs/capture.md (latency, CPU, WER both ways).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -20,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from salesmind_desktop.audio.levels import rms_db
-from salesmind_desktop.errors import ModelError
+from salesmind_desktop.errors import ConfigError, ModelError
 from salesmind_desktop.events import Transcript, Utterance, Word
 
 PHANTOMS = frozenset({
@@ -34,6 +45,10 @@ NO_SPEECH = 0.6
 LOW_LOGPROB = -1.0
 VERY_LOW_LOGPROB = -1.6
 MAX_COMPRESSION = 2.4
+SAMPLES_PER_FRAME = 160  # 10 ms mel hop at 16 kHz
+FULL_WINDOW_FRAMES = 3000  # the 30 s window Whisper was trained on
+WINDOW_MARGIN_S = 6.0  # padding after the speech in a fitted window (2-4 s made tiny.en loop more)
+WINDOWS = ("fit", "full")
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class Decoded:
     avg_logprob: float
     no_speech_prob: float
     compression_ratio: float
+    segments: tuple[str, ...] = ()  # each segment's text, in order
 
 
 def resolve_device(device: str) -> str:
@@ -70,6 +86,28 @@ def _cuda_devices() -> int:
         return 0
 
 
+def fitted_frames(n_samples: int, margin_s: float = WINDOW_MARGIN_S) -> int:
+    """Encoder frames for `n_samples` of 16 kHz audio plus margin, whole seconds, at most 30 s."""
+    content = n_samples // SAMPLES_PER_FRAME + 1
+    frames = content + int(round(margin_s * 100))
+    return min(FULL_WINDOW_FRAMES, int(math.ceil(frames / 100)) * 100)
+
+
+def _windowed_model_class():
+    """`WhisperModel` whose encoder sees only the first `encoder_frames` mel frames (None = all)."""
+    from faster_whisper import WhisperModel
+
+    class WindowedWhisperModel(WhisperModel):
+        encoder_frames: int | None = None
+
+        def encode(self, features):
+            if self.encoder_frames is not None:
+                features = features[..., :self.encoder_frames]
+            return super().encode(features)
+
+    return WindowedWhisperModel
+
+
 def normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9' ]+", "", re.sub(r"\s+", " ", text.lower())).strip()
 
@@ -84,6 +122,31 @@ def repeated_ngram(words: list[str], min_repeats: int = 4, max_n: int = 4) -> st
     return None
 
 
+def repeated_segment(texts: list[str]) -> str | None:
+    """A segment (2+ words) whose text already appeared earlier in the same result: a decoder loop."""
+    seen = ""
+    for text in texts:
+        norm = normalise(text)
+        if len(norm.split()) >= 2 and norm in seen:
+            return norm
+        seen += " " + norm
+    return None
+
+
+def looped(decoded: Decoded, duration: float) -> str | None:
+    """Why the decoder looks stuck in a loop (worth a retry with the full window), or None."""
+    if decoded.compression_ratio > MAX_COMPRESSION:
+        return f"repetitive text (compression ratio {decoded.compression_ratio:.1f})"
+    tokens = normalise(decoded.text).split()
+    if (rep := repeated_ngram(tokens)) is not None:
+        return f"repeated phrase '{rep}'"
+    if duration > 0 and len(tokens) > MAX_WORDS_PER_S * duration + 2:
+        return f"{len(tokens)} words in {duration:.1f} s of audio"
+    if (rep := repeated_segment(list(decoded.segments))) is not None:
+        return f"repeated sentence '{rep}'"
+    return None
+
+
 def guard(decoded: Decoded, pcm: np.ndarray, duration: float) -> str | None:
     """Why this decoded text should be rejected as invented, or None to keep it."""
     text = normalise(decoded.text)
@@ -93,13 +156,8 @@ def guard(decoded: Decoded, pcm: np.ndarray, duration: float) -> str | None:
         return f"no-speech probability {decoded.no_speech_prob:.2f} with low confidence"
     if decoded.avg_logprob < VERY_LOW_LOGPROB:
         return f"very low confidence (avg log-prob {decoded.avg_logprob:.2f})"
-    if decoded.compression_ratio > MAX_COMPRESSION:
-        return f"repetitive text (compression ratio {decoded.compression_ratio:.1f})"
-    tokens = text.split()
-    if (rep := repeated_ngram(tokens)) is not None:
-        return f"repeated phrase '{rep}'"
-    if duration > 0 and len(tokens) > MAX_WORDS_PER_S * duration + 2:
-        return f"{len(tokens)} words in {duration:.1f} s of audio"
+    if (reason := looped(decoded, duration)) is not None:
+        return reason
     if text in PHANTOMS:
         level = rms_db(pcm)
         mean_p = float(np.mean([w.probability for w in decoded.words])) if decoded.words else 0.0
@@ -112,7 +170,7 @@ class WhisperTranscriber:
     """`Transcriber` on faster-whisper; the model loads on first use (or `load()`)."""
 
     def __init__(self, model_dir: str | Path, device: str = "auto", compute_type: str = "int8",
-                 beam_size: int = 1, cpu_threads: int = 2, language: str = "en") -> None:
+                 beam_size: int = 1, cpu_threads: int = 2, language: str = "en", window: str = "fit") -> None:
         self.model_dir = Path(model_dir)
         self.device = resolve_device(device)
         self.compute_type = compute_type
@@ -121,6 +179,11 @@ class WhisperTranscriber:
         self.beam_size = max(1, int(beam_size))
         self.cpu_threads = max(0, int(cpu_threads))
         self.language = language
+        if window not in WINDOWS:
+            raise ConfigError(f"unknown ASR encoder window '{window}'",
+                              "set asr.window to fit (fast, default) or full (the 30 s window)")
+        self.window = window
+        self.stats = {"passes": 0, "full_retries": 0}
         self._model = None
         self._lock = threading.Lock()
 
@@ -128,9 +191,7 @@ class WhisperTranscriber:
         with self._lock:
             if self._model is None:
                 try:
-                    from faster_whisper import WhisperModel
-
-                    self._model = WhisperModel(str(self.model_dir), device=self.device,
+                    self._model = _windowed_model_class()(str(self.model_dir), device=self.device,
                                                compute_type=self.compute_type, cpu_threads=self.cpu_threads,
                                                local_files_only=True)
                 except Exception as exc:
@@ -139,15 +200,22 @@ class WhisperTranscriber:
                                      "use --device cpu") from None
             return self._model
 
-    def decode(self, pcm: np.ndarray) -> Decoded:
+    def decode(self, pcm: np.ndarray, encoder_frames: int | None = None) -> Decoded:
+        """One Whisper pass; `encoder_frames` fits the encoder window (None = the full 30 s).
+
+        Segments that start after the audio ends are dropped: nothing was said there.
+        """
         model = self.load()
+        duration = len(pcm) / 16000
         with self._lock:
+            model.encoder_frames = encoder_frames
+            self.stats["passes"] += 1
             segments, _info = model.transcribe(
                 np.ascontiguousarray(pcm, dtype=np.float32), language=self.language, beam_size=self.beam_size,
                 best_of=1, temperature=0.0, condition_on_previous_text=False, word_timestamps=True,
                 vad_filter=False, compression_ratio_threshold=None, log_prob_threshold=None,
                 no_speech_threshold=None)
-            segments = list(segments)
+            segments = [seg for seg in segments if seg.start < duration - 0.05]
         words: list[Word] = []
         texts, logprobs, weights, no_speech, ratios = [], [], [], [], []
         for seg in segments:
@@ -165,10 +233,18 @@ class WhisperTranscriber:
             avg_logprob=sum(logprobs) / sum(weights) if weights else 0.0,
             no_speech_prob=max(no_speech) if no_speech else 1.0,
             compression_ratio=max(ratios) if ratios else 0.0,
+            segments=tuple(t for t in texts if t),
         )
 
     def transcribe(self, utterance: Utterance) -> Transcript:
-        decoded = self.decode(utterance.pcm)
+        pcm = utterance.pcm
+        if self.window == "fit" and fitted_frames(len(pcm)) < FULL_WINDOW_FRAMES:
+            decoded = self.decode(pcm, fitted_frames(len(pcm)))
+            if looped(decoded, utterance.duration) is not None:
+                self.stats["full_retries"] += 1
+                decoded = self.decode(pcm)
+        else:
+            decoded = self.decode(pcm)
         reason = guard(decoded, utterance.pcm, utterance.duration)
         words = () if reason else tuple(
             Word(w.text, round(utterance.start + w.start, 3), round(utterance.start + w.end, 3), w.probability)
