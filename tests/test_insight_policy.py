@@ -70,6 +70,30 @@ def test_weak_objection_below_confidence_gives_no_cue():
     assert cues(ins.on_utterance(u) + ins.advance(10.0)) == []
 
 
+def test_favourable_theme_mention_is_no_objection_cue():
+    # The objection head tags the theme ("the price is fair" -> price); said positively it is no objection.
+    turns = [Turn("rep", 0.5, 3.0, "Here is the proposal."),
+             Turn("customer", 3.5, 6.5, "The price is fair for what we get.", 7.5, objection="price"),
+             Turn("customer", 12.0, 15.0, "How is the per seat price worked out?", 5.0, objection="price")]
+    found = cues(replay(CallInsight(), turns))
+    assert [c.type for c in found] == ["objection_price"] and "00:12" in found[0].evidence[0]
+
+
+def test_counts_as_objection_reads_the_words_when_there_is_no_fused_score():
+    from dataclasses import replace
+
+    from salesmind_desktop.events import TextEmotion
+    from salesmind_desktop.insight.coach import counts_as_objection
+    from salesmind_desktop.insight.scripted import utterance
+
+    u = utterance(1, "customer", 0.0, 3.0, "We're happy to leave our old vendor.", objection="competitor")
+    words = TextEmotion("positive", {"positive": 0.9, "neutral": 0.1, "negative": 0.0}, "satisfied",
+                        {"satisfied": 1.0, "neutral": 0.0, "stressed": 0.0, "irritated": 0.0}, 0.9, 0.9, "hybrid")
+    assert counts_as_objection(u) and not counts_as_objection(replace(u, text_emotion=words))
+    assert counts_as_objection(replace(u, text_emotion=replace(words, sentiment="negative")), 0.5)
+    assert not counts_as_objection(replace(u, text_emotion=replace(words, sentiment="negative")), 0.95)
+
+
 def test_mixed_signal_cue():
     turns = [Turn("rep", 0.5, 2.0, "Is that okay?"),
              Turn("customer", 2.5, 4.0, "Sure, fine.", 5.5, mixed=True)]

@@ -153,3 +153,22 @@ def test_unknown_objection_label_is_treated_as_none():
     s = ins.finish("odd", 5.0)
     validate(s.to_dict())
     assert s.objections == () and s.utterances[0].objection == "none" and s.cues == ()
+
+
+def test_favourable_theme_mention_is_not_an_objection_in_the_summary():
+    turns = [Turn("rep", 0.5, 3.0, "The annual plan is twelve thousand."),
+             Turn("customer", 3.5, 6.5, "That's well within what we set aside.", 8.5, objection="price"),
+             Turn("rep", 7.0, 9.0, "Great. Anything on the terms?"),
+             Turn("customer", 9.5, 12.0, "The renewal clause makes me a bit nervous.", 3.5, objection="contract")]
+    ins = CallInsight()
+    replay(ins, turns)
+    s = ins.finish("fav", 15.0)
+    validate(s.to_dict())
+    assert [o.type for o in s.objections] == ["contract"]
+    spike = [m for m in s.key_moments if m.kind == "negative_spike"]
+    assert len(spike) == 1 and spike[0].cause.startswith("contract objection")
+    peak = [m for m in s.key_moments if m.kind == "peak"]
+    assert peak and "objection" not in peak[0].cause  # the favourable price line is the peak, not an objection
+    assert not any("price objection" in m.text or "price objection" in (m.cause or "") for m in s.key_moments)
+    assert [c.type for c in s.cues if c.type.startswith("objection_")] == ["objection_contract"]
+    assert s.utterances[1].objection == "price"  # the record keeps the theme tag

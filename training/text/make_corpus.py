@@ -1,6 +1,10 @@
 """Expand the authored templates into the labelled sales-utterance corpus (deterministic).
 
-    python training/text/make_corpus.py            # writes training/text/data/sales_utterances.tsv
+    python training/text/make_corpus.py            # writes training/text/data/sales_utterances.tsv (v3)
+
+The templates are `data/sales_templates_v3.build_templates()`: the v2 templates of
+`data/sales_templates.py` relabelled under the objection-theme guideline plus a third batch of
+lines (the v2 corpus it generated is kept as `data/sales_utterances_v2.tsv` for stages 2-3).
 
 Each line: sentiment, emotion, objection, group, split, text. `group` names the template frame
 and its core phrase; the held-out split (`split == "heldout"`) holds out *whole groups*, so
@@ -21,7 +25,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "data"))
 
-from sales_templates import FRAMES, SLOTS  # noqa: E402
+from sales_templates_v3 import MOVED, build_templates  # noqa: E402
+
+SLOTS, FRAMES = build_templates()
 
 OUT = HERE / "data" / "sales_utterances.tsv"
 SEED = 20261122
@@ -91,7 +97,10 @@ def build(seed: int = SEED) -> list[tuple[str, str, str, str, str, str]]:
     for index, (sentiment, emotion, objection, template, weight) in enumerate(FRAMES):
         for _ in range(weight * DRAWS_PER_WEIGHT):
             group, partial = core_group(index, template, rng)
-            text = render(expand(partial, rng), rng)
+            expanded = expand(partial, rng)
+            if MOVED in expanded:  # a slot value relabelled in v3 (it lives in another frame now)
+                continue
+            text = render(expanded, rng)
             key = text.lower()
             if key not in rows:
                 split = "heldout" if heldout(group) else "train"

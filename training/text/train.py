@@ -37,7 +37,7 @@ HEADS = {"sentiment": SENTIMENTS, "emotion": EMOTIONS, "objection": OBJECTIONS}
 OUT_DIR = ROOT / "models" / "text_emotion"
 WORK_DIR = ROOT / "build" / "text_emotion"
 CORPUS = HERE / "data" / "sales_utterances.tsv"
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

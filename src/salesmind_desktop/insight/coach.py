@@ -10,7 +10,9 @@ Situations and their triggers (thresholds from `CoachingSettings`):
 negative_trend           the badge turned amber or red (rolling ESS low for > sustain_s of
                          customer speech — one sentence can never do this)
 objection_<type>         a customer utterance tagged price/timing/competitor/authority/need/
-                         trust/contract with confidence >= objection_min_confidence
+                         trust/contract with confidence >= objection_min_confidence, unless it
+                         was said positively (the tag names the theme: "the price is fair" is
+                         tagged price but raises no objection; see `counts_as_objection`)
 mixed_signal             fusion flagged words and voice as disagreeing on a customer utterance
 talk_share               rep share of speech over the last talk_window_s > talk_share_max (only
                          once the window is full and holds >= MIN_WINDOW_SPEECH_S of speech)
@@ -49,6 +51,16 @@ def quote(text: str, limit: int = 90) -> str:
     if not text:  # scored from the voice alone: the words were not reliable
         return "(words unclear, read from the voice)"
     return f"\u201c{text if len(text) <= limit else text[: limit - 1] + '…'}\u201d"
+
+
+def counts_as_objection(u: ScoredUtterance, min_confidence: float = 0.0) -> bool:
+    """True when `u`'s objection tag is a real objection: a theme tagged with enough confidence
+    and not said positively (fused sentiment, else the words' sentiment)."""
+    obj = u.objection
+    if obj is None or obj.type in ("none", "") or obj.confidence < min_confidence:
+        return False
+    reading = u.fused if u.fused is not None else u.text_emotion
+    return reading is None or reading.sentiment != "positive"
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,7 @@ class CuePolicy:
 
     def _objection(self, u: ScoredUtterance) -> list[Candidate]:
         obj = u.objection
-        if obj is None or obj.type in ("none", "") or obj.confidence < self.s.objection_min_confidence:
+        if not counts_as_objection(u, self.s.objection_min_confidence):
             return []
         evidence = [f"{mmss(u.start)} {quote(u.text)}"]
         if obj.evidence:

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from salesmind_desktop.events import ScoredUtterance
-from salesmind_desktop.insight.coach import quote
+from salesmind_desktop.insight.coach import counts_as_objection, quote
 from salesmind_desktop.insight.ess import NEUTRAL, call_stats
 from salesmind_desktop.insight.render import mmss
 from salesmind_desktop.insight.summary import (
@@ -53,7 +53,7 @@ def _preceding_rep(utts: list[ScoredUtterance], u: ScoredUtterance) -> ScoredUtt
 
 
 def _cause(utts: list[ScoredUtterance], u: ScoredUtterance) -> str:
-    obj = u.objection.type if u.objection and u.objection.type != "none" else ""
+    obj = u.objection.type if counts_as_objection(u) else ""
     rep = _preceding_rep(utts, u)
     topic = topic_of(rep.text) if rep is not None else ""
     if obj and topic:
@@ -93,7 +93,7 @@ def _moments(ins: CallInsight) -> tuple[list[KeyMoment], list[ObjectionRecord]]:
         before = ins.rolling.value(u.start)  # what the call felt like just before this sentence
         ess = u.fused.ess
         after = customer[i + 1:]
-        if u.objection and u.objection.type != "none" and u.objection.confidence >= ins.settings.objection_min_confidence:
+        if counts_as_objection(u, ins.settings.objection_min_confidence):
             resolved = None
             if after:
                 resolved = any(a.fused.ess >= RECOVERY_MIN and a.fused.ess >= ess + 1.0 for a in after[:2])
@@ -105,7 +105,7 @@ def _moments(ins: CallInsight) -> tuple[list[KeyMoment], list[ObjectionRecord]]:
                                      f"negative spike at {mmss(u.start)} ({cause}): {quote(u.text, 70)}",
                                      cause, round(ess, 2)))
             spike_ess = ess
-        elif u.objection and u.objection.type != "none" and u.objection.confidence >= ins.settings.objection_min_confidence:
+        elif counts_as_objection(u, ins.settings.objection_min_confidence):
             moments.append(KeyMoment(round(u.start, 2), "objection",
                                      f"{u.objection.type} objection at {mmss(u.start)}: {quote(u.text, 70)}",
                                      _cause(ins.utterances, u), round(ess, 2)))
