@@ -13,6 +13,7 @@ import wave
 
 import numpy as np
 import pytest
+import soundfile
 
 from salesmind_desktop.events import ScoredUtterance, SourceStatus, SpeechActivity
 
@@ -179,7 +180,7 @@ def test_listen_command_prints_utterances_and_writes_the_summary_json(pulse_serv
                                                        pulse_server.play("speakers", paths["customer"])]))
     timer.start()
     rc = main(["listen", "--mic", "pulse:virtual_mic", "--duration", str(round(seconds + 2.5, 1)),
-               "--no-voice", "--json", str(out)])
+               "--no-voice", "--json", str(out), "--record", str(tmp_path / "rec" / "call.wav")])
     for p in procs:
         p.wait(timeout=10)
     assert rc == 0
@@ -189,6 +190,13 @@ def test_listen_command_prints_utterances_and_writes_the_summary_json(pulse_serv
     assert any("rep:" in line and _words(line) & _turn_words(turns, "rep") for line in lines), printed
     data = json.loads(out.read_text())
     assert "schema_version" in data and data.get("call_id", "").startswith("live-")
+    # --record: the call as a stereo WAV, rep left and customer right, as `analyze` reads it
+    rec, sr = soundfile.read(str(tmp_path / "rec" / "call.wav"), dtype="float32")
+    assert sr == 16000 and rec.shape[1] == 2 and abs(len(rec) / sr - (seconds + 2.5)) < 1.0
+    frames = rec[: len(rec) // 320 * 320].reshape(-1, 320, 2)
+    active = np.sqrt(np.mean(frames ** 2, axis=1)) > 0.01  # 20 ms frames with speech, per channel
+    assert active[:, 0].sum() * 0.02 > 0.5 and active[:, 1].sum() * 0.02 > 0.5
+    assert (active[:, 0] & active[:, 1]).sum() < 0.3 * min(active[:, 0].sum(), active[:, 1].sum())
 
 
 def test_loopback_follows_the_rep_switching_the_output_device(pulse_server):

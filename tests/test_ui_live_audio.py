@@ -38,6 +38,7 @@ def split_demo(tmp_path: Path, seconds: float) -> dict[str, Path]:
 def test_live_call_from_the_badge_button_to_the_summary(qtbot, desktop, pulse_server, tmp_path):
     settings = settings_mod.load()
     settings.emotion.voice, settings.emotion.text_engine = False, "vader"  # light on CI's cores
+    settings.privacy.keep_audio = True  # the rep opted in: the call is recorded for playback
     app = desktop(settings=settings)  # the default session: live devices via app.build_live_session
     app.show()
     utterances, errors = [], []
@@ -63,6 +64,15 @@ def test_live_call_from_the_badge_button_to_the_summary(qtbot, desktop, pulse_se
     assert any("loved" in line.text.lower() for line in lines if line.channel == "customer")
     assert app.summary_windows[-1].view.call_id == summary.call_id
     assert summary.ess.overall > 5  # the customer liked the demo
+    # the live call was recorded (stereo, rep left) and the summary's key moments can play it
+    import soundfile
+
+    from salesmind_desktop.audio.recorder import is_app_recording
+
+    recording = app.summary_windows[-1].view.audio_path
+    assert recording and is_app_recording(recording)
+    info = soundfile.info(recording)
+    assert info.channels == 2 and info.samplerate == 16000 and info.duration > 15.0
 
 
 def test_settings_dialog_lists_the_real_devices(qtbot, pulse_server):

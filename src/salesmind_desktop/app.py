@@ -134,13 +134,19 @@ def build_bleed_guard(settings: Settings):
 
 
 def build_live_session(settings: Settings, *, mic: str | None = None, loopback: str | None = None,
-                       duration_s: float | None = None, transcriber=None, vad=None, context=None, backend=None):
+                       duration_s: float | None = None, transcriber=None, vad=None, context=None, backend=None,
+                       record_to=None):
     """(pipeline, source) for a live call, with the bleed guard wired in when enabled: the pipeline
     feeds it the customer channel and skips rep utterances that are mostly the customer's audio
-    (`bleed_guard`), and its VAD gate keeps that leak out of the rep's talk time (`frame_gate`)."""
+    (`bleed_guard`), and its VAD gate keeps that leak out of the rep's talk time (`frame_gate`).
+    `record_to` (a .wav path) also records the call there, as a stereo file `analyze` reads."""
     from salesmind_desktop.audio.bleed import BleedGate
 
     source = build_live_source(settings, mic=mic, loopback=loopback, duration_s=duration_s, backend=backend)
+    if record_to is not None:
+        from salesmind_desktop.audio.recorder import CallRecorder, RecordingSource
+
+        source = RecordingSource(source, CallRecorder(record_to))
     guard = build_bleed_guard(settings)
     gate = BleedGate(guard, lambda: source.origin("rep")) if guard is not None else None
     pipeline = build_pipeline(settings, transcriber=transcriber, vad=vad, context=context, frame_gate=gate,

@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="loopback id or name (default: settings, else the monitor of the default output)")
     p.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S seconds of audio")
     p.add_argument("--json", type=Path, default=None, metavar="OUT", help="write the call summary JSON here")
+    p.add_argument("--record", type=Path, default=None, metavar="WAV",
+                   help="also record the call to this stereo WAV (rep left, customer right) for `analyze`")
     p.add_argument("--call-id", default=None, help="id for the summary (default: live-<time>)")
     p.add_argument("--model", default=None, help="ASR model (tiny.en | base | a folder); default: settings")
     p.add_argument("--no-voice", action="store_true", help="score the customer from words only")
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if args.no_voice:
         settings.set("emotion.voice", False)
     pipeline, source = app.build_live_session(settings, mic=args.mic, loopback=args.loopback,
-                                              duration_s=args.duration)
+                                              duration_s=args.duration, record_to=args.record)
 
     def listener(event) -> None:
         line = format_event(event)
@@ -85,4 +87,6 @@ def run(args: argparse.Namespace) -> int:
 
         _write_json(args.json, summary.to_dict())
         print(f"summary written to {args.json}", file=sys.stderr)
+    if args.record is not None:
+        print(f"call recorded to {args.record}", file=sys.stderr)
     return 0

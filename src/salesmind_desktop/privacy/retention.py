@@ -1,5 +1,8 @@
 """Retention: purge calls (and their opt-in audio files) older than `PrivacySettings.retention_days`.
 
+Only recordings the app made itself (in `audio.recorder.recordings_dir()`) are deleted; a call
+analysed from the rep's own file keeps a link to it, and that file is never touched.
+
 Calls whose CRM document has not been synced yet are kept (a summary is never lost) and reported,
 so the rep can sync or discard them explicitly. `retention_days <= 0` keeps everything.
 """
@@ -10,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesmind_desktop.audio.recorder import is_app_recording
 from salesmind_desktop.settings import PrivacySettings
 from salesmind_desktop.store.local import LocalStore
 
@@ -33,7 +37,7 @@ def purge(store: LocalStore, settings: PrivacySettings, now: float | None = None
     doomed = [(call_id, audio) for call_id, audio, unsynced in old if not unsynced]
     audio_deleted = 0
     for _, audio in doomed:
-        if audio:
+        if audio and is_app_recording(audio):  # never a file the rep analysed from their own folder
             try:
                 Path(audio).unlink()
                 audio_deleted += 1

@@ -220,7 +220,15 @@ def live_session(settings, customer: CustomerProvider | None = None) -> SessionF
         context = _context(settings, customer, progress)
         transcriber, vad = MODELS.get(settings, progress)
         progress("Loading emotion models and opening the microphone and call audio…")
-        pipeline, source = app.build_live_session(settings, transcriber=transcriber, vad=vad, context=context)
-        return SessionPipeline(pipeline), source
+        record_to = None
+        if settings.privacy.keep_audio:  # the rep opted in: key moments can play the call back
+            from salesmind_desktop.audio.recorder import new_recording_path
+
+            record_to = new_recording_path()
+        pipeline, source = app.build_live_session(settings, transcriber=transcriber, vad=vad, context=context,
+                                                  record_to=record_to)
+        session = SessionPipeline(pipeline)
+        session.audio_path = str(record_to or "")
+        return session, source
 
     return factory
