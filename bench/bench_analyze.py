@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/bench_analyze.py                 # tiny.en and base, 3 runs each
     .venv/bin/python bench/bench_analyze.py --models tiny.en --runs 5
+    .venv/bin/python bench/bench_analyze.py --models tiny.en --window full   # the 30 s encoder window
 
 The four scripted calls in tools/calls are rendered once and joined into one stereo call
 (~3 minutes, both sides speaking). Each run is a fresh process that loads the models and then
@@ -59,6 +60,7 @@ def child(model: str, wav: Path, realtime: bool = False) -> dict:
     settings = settings_mod.Settings()
     settings.asr.model = model
     settings.asr.device = "cpu"
+    settings.asr.window = __import__("os").environ.get("BENCH_WINDOW", "fit")
     for name, fallback in (("voice_emotion", lambda: setattr(settings.emotion, "voice", False)),
                            ("text_emotion", lambda: setattr(settings.emotion, "text_engine", "vader"))):
         try:  # measure the shipped engines; fall back (and say so in the table) while one is missing
@@ -83,7 +85,7 @@ def child(model: str, wav: Path, realtime: bool = False) -> dict:
     return {"model": model, "audio_s": source.duration, "cpu_s": cpu, "wall_s": wall, "load_cpu_s": load_cpu,
             "load_wall_s": w1 - w0, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "utterances": len(summary.utterances), "voice": settings.emotion.voice,
-            "text_engine": settings.emotion.text_engine,
+            "text_engine": settings.emotion.text_engine, "window": settings.asr.window,
             "latency_s": sorted(latencies)}
 
 
@@ -91,11 +93,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--window", choices=("fit", "full"), default="fit", help="Whisper encoder window (asr.window)")
     ap.add_argument("--latency", action="store_true",
                     help="instead: replay one call (d4) in real time and report customer end-of-speech -> "
                          "scored latency")
     ap.add_argument("--child", nargs=3, metavar=("MODEL", "WAV", "REALTIME"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    __import__("os").environ["BENCH_WINDOW"] = args.window  # for the child processes
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]), args.child[2] == "1")))
         return
@@ -121,13 +125,15 @@ def main() -> None:
                 med = lambda key: statistics.median(r[key] for r in results)  # noqa: E731
                 rows.append((model, len(results), results[0]["audio_s"], med("cpu_s") / results[0]["audio_s"],
                              med("wall_s") / results[0]["audio_s"], med("load_wall_s"), med("peak_rss_mb"),
-                             results[0]["utterances"], results[0]["voice"], results[0]["text_engine"]))
+                             results[0]["utterances"], results[0]["voice"], results[0]["text_engine"],
+                             results[0]["window"]))
     print(f"\nwhole-file analysis, both channels, medians ({time.strftime('%Y-%m-%d')}, "
           f"{__import__('os').cpu_count()} CPUs)")
-    print("| model | runs | audio s | CPU-s per audio-s | wall RTF | model load s | peak RSS MB | utterances | voice | text |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for m, n, audio, cpu, rtf, load, rss, utts, voice, text in rows:
-        print(f"| {m} | {n} | {audio:.1f} | {cpu:.3f} | {rtf:.3f} | {load:.1f} | {rss:.0f} | {utts} | "
+    print("| model | window | runs | audio s | CPU-s per audio-s | wall RTF | model load s | peak RSS MB | utterances "
+          "| voice | text |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for m, n, audio, cpu, rtf, load, rss, utts, voice, text, window in rows:
+        print(f"| {m} | {window} | {n} | {audio:.1f} | {cpu:.3f} | {rtf:.3f} | {load:.1f} | {rss:.0f} | {utts} | "
               f"{'on' if voice else 'off'} | {text} |")
 
 

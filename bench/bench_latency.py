@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Live-session latency, CPU and memory: a rendered call played into a private PulseAudio.
 
-    .venv/bin/python bench/bench_latency.py [CALL_ID ...] [--model tiny.en]   # default: all four calls
+    .venv/bin/python bench/bench_latency.py [CALL_ID ...] [--model tiny.en] [--window fit|full]
+    # default: all four calls, product settings (fitted encoder window, voice emotion on);
+    # BENCH_VOICE=0 turns voice emotion off, SALESMIND_VAD_MIN_SILENCE_MS=300 shortens the end-of-speech wait
 
 The rep side goes into the virtual mic and the customer side into the virtual speakers (as in
 tests/fixtures_pulse.py); the real `listen` path runs: DeviceSource -> bleed tap -> CallPipeline
@@ -91,6 +93,7 @@ def main() -> int:
     ap.add_argument("calls", nargs="*", default=["d1_demo_followup", "d2_price_timing", "d3_billing_irate",
                                                   "d4_late_spike"])
     ap.add_argument("--model", default="tiny.en")
+    ap.add_argument("--window", choices=("fit", "full"), default="fit", help="Whisper encoder window (asr.window)")
     args = ap.parse_args()
     import os
 
@@ -100,7 +103,8 @@ def main() -> int:
 
     s = settings_mod.load()
     s.asr.model = args.model
-    s.emotion.voice = os.environ.get("BENCH_VOICE", "0") == "1"
+    s.asr.window = args.window
+    s.emotion.voice = os.environ.get("BENCH_VOICE", "1") == "1"  # the product default: voice on
     if os.environ.get("BENCH_TEXT"):
         s.emotion.text_engine = os.environ["BENCH_TEXT"]
     transcriber, vad = app.build_transcriber(s), app.build_vad(s)  # loaded once, as the app does
@@ -117,7 +121,8 @@ def main() -> int:
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[0]
     print(json.dumps({
-        "calls": args.calls, "model": args.model, "audio_s": round(audio, 1), "customer_utterances": len(lat),
+        "calls": args.calls, "model": args.model, "window": args.window, "voice": s.emotion.voice,
+        "min_silence_ms": s.vad.min_silence_ms, "asr_passes": transcriber.stats, "audio_s": round(audio, 1), "customer_utterances": len(lat),
         "latency_median_s": round(statistics.median(lat), 3) if lat else None,
         "latency_p95_s": pct(lat, 0.95), "latency_max_s": round(max(lat), 3) if lat else None,
         "segment_close_median_s": round(statistics.median(close), 3) if close else None,
