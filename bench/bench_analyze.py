@@ -99,10 +99,10 @@ def main() -> None:
                          "scored latency")
     ap.add_argument("--child", nargs=3, metavar=("MODEL", "WAV", "REALTIME"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    __import__("os").environ["BENCH_WINDOW"] = args.window  # for the child processes
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]), args.child[2] == "1")))
         return
+    __import__("os").environ["BENCH_WINDOW"] = args.window  # for the child processes
     if args.latency:
         latency(args.models)
         return
