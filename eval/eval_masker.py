@@ -1,4 +1,4 @@
-"""Report the PII masker's precision/recall on tests/data/pii_cases*.tsv (dev + held-out).
+"""Report the PII masker's precision/recall on tests/data/pii_cases*.tsv (dev + held-out + names).
 
     .venv/bin/python eval/eval_masker.py
 """
@@ -17,7 +17,11 @@ def main() -> None:
     s = evaluate(holdout, strict=True)
     print(f"held-out (type-strict) cases={len(holdout)} tp={s.tp} fp={s.fp} fn={s.fn} "
           f"precision={s.precision:.3f} recall={s.recall:.3f}")
-    cases = load_cases(DATA / "pii_cases.tsv") + holdout
+    names = load_cases(DATA / "pii_cases_names.tsv")
+    s = evaluate(names, strict=True)
+    print(f"names/addresses (type-strict) cases={len(names)} tp={s.tp} fp={s.fp} fn={s.fn} "
+          f"precision={s.precision:.3f} recall={s.recall:.3f}")
+    cases = load_cases(DATA / "pii_cases.tsv") + holdout + names
     spoken = [c for c in cases if any(w in c.text.lower() for w in (" one", " five", " oh ", " double", " dot "))]
     for name, subset in (("all", cases), ("spoken (ASR-style)", spoken)):
         for strict in (False, True):

@@ -24,6 +24,10 @@ DATA = Path(__file__).parent / "data"
     ("four one one one one one one one one one one one one one one one", "[CARD]"),
     ("double five double five one two three four", "[PHONE]"),
     ("my social is one two three four five six seven eight nine", "my social is [NATIONAL_ID]"),
+    ("Bring me back on 6 4 6 5 5 5 1 2 1 2 thanks", "Bring me back on [PHONE] thanks"),  # Whisper's spacing
+    ("call 646. 555. 1 2 1 2 tomorrow", "call [PHONE] tomorrow"),
+    ("Hi Jenny, this is Marco from Acme.", "Hi [NAME], this is [NAME] from Acme."),
+    ("Send it to 221 Baker Street, London NW1 6XE.", "Send it to [ADDRESS], London [ADDRESS]."),
 ])
 def test_masks_each_kind(text, expected):
     assert mask(text) == expected
@@ -32,6 +36,7 @@ def test_masks_each_kind(text, expected):
 @pytest.mark.parametrize("text", [
     "It costs $1,250 per seat.", "Renewal on 2025-03-31 at 10:30.", "Oh, I see, one or two options.",
     "Fifty thousand dollars is too much.", "We have 150 users.", "It is 12.99 per user.",
+    "We met in 2019. 300 people came.", "It is 1 2 3 easy.", "I'm happy with it.", "Thanks again, really.",
 ])
 def test_leaves_ordinary_numbers_alone(text):
     assert mask(text) == text
@@ -60,7 +65,7 @@ def test_mask_obj_masks_text_but_not_ids():
     assert data["utterances"][0]["text"] == "jane@example.com"  # input untouched
 
 
-@pytest.mark.parametrize("name", ["pii_cases.tsv", "pii_cases_holdout.tsv"])
+@pytest.mark.parametrize("name", ["pii_cases.tsv", "pii_cases_holdout.tsv", "pii_cases_names.tsv"])
 def test_precision_and_recall_on_labelled_cases(name):
     cases = load_cases(DATA / name)
     assert len(cases) >= 25

@@ -9,6 +9,9 @@
 * `[PHONE]` - 7-15 digit phone numbers (written with separators/`+`, or spoken digit strings)
 * `[NUMBER]` - any other run of 6+ digits (account, order or policy numbers; unchecked card-like
   numbers): masked rather than leaked
+* `[NAME]` - personal names the conversation marks as names (introductions, titles, greetings;
+  `privacy.names`)
+* `[ADDRESS]` - street addresses, UK postcodes, cued ZIP codes
 
 Spoken digit strings from ASR ("four one one one ...", "double five", "oh") are read by
 `privacy.spoken`. Money amounts, dates, times and small numbers are left alone. `mask_obj` masks
@@ -21,9 +24,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from salesmind_desktop.privacy.names import address_spans, name_spans
 from salesmind_desktop.privacy.spoken import spoken_digit_runs
 
-PLACEHOLDERS = ("EMAIL", "CARD", "IBAN", "NATIONAL_ID", "PHONE", "NUMBER")
+PLACEHOLDERS = ("EMAIL", "CARD", "IBAN", "NATIONAL_ID", "PHONE", "NUMBER", "ADDRESS", "NAME")
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _TLD = r"(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|ie|us|ca|au|info|biz)"
@@ -41,7 +45,9 @@ _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}\b")
 _SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}\b")
 _NINO = re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
                    r"\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)
-_DIGITS = re.compile(r"(?<![\w$£€.,])(?:\+\s?)?(?:\(\d{1,5}\)[\s.-]?)?\d(?:[\s.-]?\(?\d\)?)*\d(?![\w%])")
+_DIGITS = re.compile(r"(?<![\w$£€.,])(?:\+\s?)?(?:\(\d{1,5}\)[\s.-]?)?\d(?:[\s.-]?\(?\d\)?)+(?![\w%])")
+# a US number as Whisper writes a spoken one: "646. 555. 1 2 1 2" (3 + 3 + 4 digits)
+_DOTTED_PHONE = re.compile(r"(?<![\w.,])\d{3}\.\s\d{3}\.\s\d(?:\s?\d){3}(?![\w%])")
 _GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3}){3,}(?![\w%]|,\d)")  # ASR's "4,111,111,111,111,111"
 _DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _REF_CONTEXT = re.compile(r"(order|policy|reference|ref|account|invoice|ticket|member|case)\W+(?:number|no|#)?\W*(?:is\W+)?$",
@@ -142,6 +148,9 @@ def find_pii(text: str) -> list[Finding]:
     for rx in (_SSN, _NINO):
         candidates += [Finding("NATIONAL_ID", m.start(), m.end(), m.group()) for m in rx.finditer(text)]
     candidates += _written_numbers(text) + _grouped_numbers(text)
+    candidates += [Finding("PHONE", m.start(), m.end(), m.group()) for m in _DOTTED_PHONE.finditer(text)]
+    candidates += [Finding("ADDRESS", a, b, text[a:b]) for a, b in address_spans(text)]
+    candidates += [Finding("NAME", a, b, text[a:b]) for a, b in name_spans(text)]
     for start, end, digits in spoken_digit_runs(text):
         kind = _classify_digits(digits, text[:start], spoken=True)
         if kind:
