@@ -9,7 +9,7 @@ from fixtures_core import shared_transcriber, wer
 
 from salesmind_desktop.asr import whisper
 from salesmind_desktop.asr.whisper import (
-    FULL_WINDOW_FRAMES, Decoded, WhisperTranscriber, fitted_frames, guard, looped, repeated_ngram, repeated_segment,
+    FULL_WINDOW_FRAMES, Decoded, WhisperTranscriber, fitted_frames, guard, looped, max_new_tokens, repeated_ngram, repeated_sentence,
     resolve_device)
 from salesmind_desktop.errors import ConfigError, ModelError
 from salesmind_desktop.events import Utterance, Word
@@ -50,14 +50,18 @@ def test_fitted_frames_cover_the_speech_plus_margin():
     assert fitted_frames(40 * 16000) == FULL_WINDOW_FRAMES
 
 
-def test_repeated_segment_and_loop_reasons():
-    assert repeated_segment(["I'm not sure we can keep working with you.", "I'm not sure we can keep working with you."])
-    assert repeated_segment(["They loved it.", "The scheduling view was a big hit.", "The scheduling view"])
-    assert repeated_segment(["Yes.", "Yes."]) is None  # one word repeated is ordinary speech
-    assert repeated_segment(["Send it over.", "Thanks, Jenny."]) is None
+def test_repeated_sentence_and_loop_reasons():
+    assert repeated_sentence(["I'm not sure we can keep working with you.", "I'm not sure we can keep working with you."])
+    assert repeated_sentence(["They loved it.", "The scheduling view was a big hit.", "The scheduling view"])
+    assert repeated_sentence(["Don't put me on hold again. Don't put me on hold again. Don't put"])  # one segment
+    assert repeated_sentence(["Yes.", "Yes."]) is None  # one word repeated is ordinary speech
+    assert repeated_sentence(["Send it over.", "Thanks, Jenny."]) is None
     text = "Send it over. Send it over."
-    assert "repeated sentence" in looped(Decoded(text, (), -0.2, 0.0, 1.5, ("Send it over.", "Send it over.")), 3.0)
+    looping = Decoded(text, (), -0.2, 0.0, 1.5, ("Send it over.", "Send it over."))
+    assert "repeated sentence" in looped(looping, 3.0)
+    assert guard(looping, LOUD, 3.0) is None  # "Thank you. Thank you." can be real: retried, not rejected
     assert looped(Decoded("Send it over.", (), -0.2, 0.0, 1.1, ("Send it over.",)), 3.0) is None
+    assert max_new_tokens(2.0) == 31 and max_new_tokens(100.0) == 440
 
 
 class _LoopsInFittedWindow(WhisperTranscriber):

@@ -15,8 +15,9 @@ utterance to 3000 mel frames, so a 2 s sentence costs as much as a 30 s one (~0.
 (the default) the encoder sees the utterance plus `WINDOW_MARGIN_S` of padding, rounded up to
 whole seconds: about 3x faster per utterance. Whisper was trained on 30 s windows and a fitted
 window can make the decoder loop (the same sentence again, stray words in the padding), so
-segments that start after the audio ends are dropped and a looped result is decoded again with
-the full window (counted in `stats["full_retries"]`). `"full"` keeps the 30 s window always.
+segments that start after the audio ends are dropped, generation stops at `max_new_tokens`
+(more words than the audio can hold), and a looped result (a repeated sentence, n-gram or too
+many words) is decoded again with the full window (counted in `stats["full_retries"]`). `"full"` keeps the 30 s window always.
 Measured in docs/capture.md (latency, CPU, WER both ways).
 """
 
@@ -48,6 +49,7 @@ MAX_COMPRESSION = 2.4
 SAMPLES_PER_FRAME = 160  # 10 ms mel hop at 16 kHz
 FULL_WINDOW_FRAMES = 3000  # the 30 s window Whisper was trained on
 WINDOW_MARGIN_S = 6.0  # padding after the speech in a fitted window (2-4 s made tiny.en loop more)
+TOKENS_PER_WORD = 1.6  # with MAX_WORDS_PER_S: a cap on generated tokens, so a loop stops early
 WINDOWS = ("fit", "full")
 
 
@@ -93,6 +95,12 @@ def fitted_frames(n_samples: int, margin_s: float = WINDOW_MARGIN_S) -> int:
     return min(FULL_WINDOW_FRAMES, int(math.ceil(frames / 100)) * 100)
 
 
+def max_new_tokens(duration: float) -> int:
+    """Tokens one pass may generate: more words than the guard accepts is a loop, so stop there
+    (a loop in a fitted window otherwise runs to Whisper's 448-token limit: ~1 s of CPU)."""
+    return min(440, int(duration * MAX_WORDS_PER_S * TOKENS_PER_WORD) + 12)
+
+
 def _windowed_model_class():
     """`WhisperModel` whose encoder sees only the first `encoder_frames` mel frames (None = all)."""
     from faster_whisper import WhisperModel
@@ -122,19 +130,20 @@ def repeated_ngram(words: list[str], min_repeats: int = 4, max_n: int = 4) -> st
     return None
 
 
-def repeated_segment(texts: list[str]) -> str | None:
-    """A segment (2+ words) whose text already appeared earlier in the same result: a decoder loop."""
+def repeated_sentence(parts: list[str] | tuple[str, ...]) -> str | None:
+    """A sentence (2+ words) that already appeared earlier in the same result: a decoder loop."""
     seen = ""
-    for text in texts:
-        norm = normalise(text)
-        if len(norm.split()) >= 2 and norm in seen:
-            return norm
-        seen += " " + norm
+    for part in parts:
+        for sentence in re.split(r"[.?!]+", part):
+            norm = normalise(sentence)
+            if len(norm.split()) >= 2 and norm in seen:
+                return norm
+            seen += " " + norm
     return None
 
 
-def looped(decoded: Decoded, duration: float) -> str | None:
-    """Why the decoder looks stuck in a loop (worth a retry with the full window), or None."""
+def repetition(decoded: Decoded, duration: float) -> str | None:
+    """Why the text looks like invented repetition (rejected by the guard), or None."""
     if decoded.compression_ratio > MAX_COMPRESSION:
         return f"repetitive text (compression ratio {decoded.compression_ratio:.1f})"
     tokens = normalise(decoded.text).split()
@@ -142,7 +151,18 @@ def looped(decoded: Decoded, duration: float) -> str | None:
         return f"repeated phrase '{rep}'"
     if duration > 0 and len(tokens) > MAX_WORDS_PER_S * duration + 2:
         return f"{len(tokens)} words in {duration:.1f} s of audio"
-    if (rep := repeated_segment(list(decoded.segments))) is not None:
+    return None
+
+
+def looped(decoded: Decoded, duration: float) -> str | None:
+    """Why a fitted-window result looks like a decoder loop (worth a full-window pass), or None.
+
+    Stricter than the guard: a repeated sentence ("Thank you. Thank you.") can be real speech, so
+    it only earns a second opinion from the full window, never a rejection by itself.
+    """
+    if (reason := repetition(decoded, duration)) is not None:
+        return reason
+    if (rep := repeated_sentence(decoded.segments or (decoded.text,))) is not None:
         return f"repeated sentence '{rep}'"
     return None
 
@@ -156,7 +176,7 @@ def guard(decoded: Decoded, pcm: np.ndarray, duration: float) -> str | None:
         return f"no-speech probability {decoded.no_speech_prob:.2f} with low confidence"
     if decoded.avg_logprob < VERY_LOW_LOGPROB:
         return f"very low confidence (avg log-prob {decoded.avg_logprob:.2f})"
-    if (reason := looped(decoded, duration)) is not None:
+    if (reason := repetition(decoded, duration)) is not None:
         return reason
     if text in PHANTOMS:
         level = rms_db(pcm)
@@ -214,7 +234,7 @@ class WhisperTranscriber:
                 np.ascontiguousarray(pcm, dtype=np.float32), language=self.language, beam_size=self.beam_size,
                 best_of=1, temperature=0.0, condition_on_previous_text=False, word_timestamps=True,
                 vad_filter=False, compression_ratio_threshold=None, log_prob_threshold=None,
-                no_speech_threshold=None)
+                no_speech_threshold=None, max_new_tokens=max_new_tokens(duration))
             segments = [seg for seg in segments if seg.start < duration - 0.05]
         words: list[Word] = []
         texts, logprobs, weights, no_speech, ratios = [], [], [], [], []
