@@ -254,6 +254,46 @@ def test_live_backlog_drops_and_reports():
     assert isinstance(events[-1], CallEnded)
 
 
+def test_live_customer_speech_is_transcribed_during_the_end_of_speech_wait_and_reused():
+    asr = FakeAsr()
+    pipe, _ = _pipeline(asr)
+    events = []
+    pipe.run(ToneSource(BURSTS, 9.0, live=True), events.append)
+    customer = [e for e in events if isinstance(e, ScoredUtterance) and e.channel == "customer"]
+    assert len(customer) == 2 and all(e.id > 0 and e.text == "hello there" for e in customer)
+    # one ASR pass per customer utterance (the provisional one), reused by the final utterance
+    assert len([o for o in asr.order if o[0] == "customer"]) == 2
+    assert pipe.speculation == {"transcribed": 2, "reused": 2}
+    assert len([o for o in asr.order if o[0] == "rep"]) == 2  # rep speech: no speculation
+
+
+def test_stale_provisional_copy_is_not_reused():
+    asr = FakeAsr()
+    pipe, _ = _pipeline(asr)
+    # a 0.28 s pause inside the customer's turn: past speculate_ms, short of min_silence_ms
+    bursts = [("customer", 0.5, 1.5), ("customer", 1.78, 3.0)]
+    events = []
+    pipe.run(ToneSource(bursts, 4.5, live=True), events.append)
+    customer = [e for e in events if isinstance(e, ScoredUtterance) and e.channel == "customer"]
+    assert len(customer) == 1
+    assert pipe.speculation == {"transcribed": 2, "reused": 1}  # the first copy went stale
+    assert len(asr.order) == 2
+
+
+def test_file_replay_does_not_speculate():
+    asr = FakeAsr()
+    pipe, _ = _pipeline(asr)
+    pipe.run(ToneSource(BURSTS, 9.0), lambda e: None)
+    assert pipe.speculation == {"transcribed": 0, "reused": 0} and len(asr.order) == 4
+
+
+def test_a_full_queue_drops_a_provisional_copy_first():
+    q = UtteranceQueue(maxsize=1)
+    early = Utterance(0, "customer", 1.0, 2.0, np.zeros(16, np.float32), provisional=True)
+    assert q.put(early, block=False) is None
+    assert q.put(_u(1, "rep", 0.5), block=False) is early
+
+
 def test_bleed_guard_rejects_echo_in_the_mic_before_asr():
     class Verdict:
         def __init__(self, bleed):

@@ -18,7 +18,42 @@ def _run(probs, settings=None, t0=0.0):
     seg = Segmenter("customer", settings or VadSettings(), itertools.count(1), t0=t0)
     frames = np.tile(np.arange(len(probs), dtype=np.float32)[:, None], (1, FRAME))  # frame k holds k
     out = seg.push(frames, np.asarray(probs, dtype=np.float32)) + seg.flush()
-    return [o for o in out if isinstance(o, Utterance)], [o for o in out if isinstance(o, SpeechActivity)]
+    return ([o for o in out if isinstance(o, Utterance) and not o.provisional],
+            [o for o in out if isinstance(o, SpeechActivity)])
+
+
+def _provisional(probs, settings=None):
+    seg = Segmenter("customer", settings or VadSettings(), itertools.count(1))
+    frames = np.tile(np.arange(len(probs), dtype=np.float32)[:, None], (1, FRAME))
+    out = seg.push(frames, np.asarray(probs, dtype=np.float32)) + seg.flush()
+    return [o for o in out if isinstance(o, Utterance)]
+
+
+def test_provisional_copy_during_the_end_of_speech_wait_has_the_final_audio():
+    out = _provisional(_probs([(1.0, 0.0), (2.0, 0.9), (1.0, 0.0)]))
+    assert [u.provisional for u in out] == [True, False]
+    early, final = out
+    assert early.id == 0 and final.id == 1
+    assert early.start == final.start and early.end == final.end and np.array_equal(early.pcm, final.pcm)
+    assert early.wall_end <= final.wall_end
+
+
+def test_speech_resuming_after_the_provisional_copy_makes_a_longer_final():
+    # a 0.35 s pause: past speculate_ms (0.256 s), short of min_silence_ms (0.5 s)
+    out = _provisional(_probs([(1.0, 0.0), (1.0, 0.9), (0.35, 0.0), (1.0, 0.9), (1.0, 0.0)]))
+    provisional = [u for u in out if u.provisional]
+    final = [u for u in out if not u.provisional]
+    assert len(provisional) == 2 and len(final) == 1
+    assert not np.array_equal(provisional[0].pcm, final[0].pcm)  # stale: superseded
+    assert np.array_equal(provisional[1].pcm, final[0].pcm)
+
+
+def test_no_provisional_copy_when_off_too_late_or_too_short():
+    probs = _probs([(1.0, 0.0), (2.0, 0.9), (1.0, 0.0)])
+    assert not any(u.provisional for u in _provisional(probs, VadSettings(speculate_ms=0)))
+    assert not any(u.provisional for u in _provisional(probs, VadSettings(speculate_ms=600)))  # >= min_silence
+    short = _probs([(1.0, 0.0), (0.1, 0.9), (1.0, 0.0)])  # under min_speech_ms: never transcribed
+    assert _provisional(short) == []
 
 
 def _probs(spec):
@@ -97,8 +132,12 @@ def test_silero_on_rendered_call_matches_truth(render_call):
             frames, probs = vad.frames(ch, data[i:i + 4000, col])
             out += segs[ch].push(frames, probs)
         out += segs[ch].flush()
-    utts = [o for o in out if isinstance(o, Utterance)]
+    utts = [o for o in out if isinstance(o, Utterance) and not o.provisional]
+    early = [o for o in out if isinstance(o, Utterance) and o.provisional]
     assert len(utts) == len(truth["turns"])
+    # each turn ends in a pause: its provisional copy already had the final audio (speculative ASR)
+    for u in utts:
+        assert any(e.channel == u.channel and e.start == u.start and np.array_equal(e.pcm, u.pcm) for e in early), u
     for turn in truth["turns"]:
         match = [u for u in utts if u.channel == turn["speaker"] and abs(u.start - turn["start"]) < 0.5]
         assert len(match) == 1, turn

@@ -3,8 +3,8 @@
 Customer utterances go first when both channels wait (the customer's words drive the ESS and the
 cues), then the oldest. When full, `put(block=True)` waits (file replay: nothing is lost, the
 reader just slows down); `put(block=False)` (live capture) makes room by dropping the least
-useful waiting utterance — rep before customer, oldest first — and returns it so the caller can
-report the drop.
+useful waiting utterance — a provisional (speculative) copy first, then rep before customer, oldest
+first — and returns it so the caller can report the drop.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class UtteranceQueue:
             victim = None
             if len(self._heap) >= self.maxsize:
                 candidates = [u for _, u in self._heap] + [utt]
-                victim = min(candidates, key=lambda u: (u.channel == "customer", u.start, u.id))
+                victim = min(candidates, key=lambda u: (not u.provisional, u.channel == "customer", u.start, u.id))
                 self.dropped += 1
                 if victim is utt:
                     return utt

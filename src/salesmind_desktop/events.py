@@ -93,6 +93,8 @@ class Utterance:
 
     `forced_cut` is True when the segmenter cut at the maximum utterance length (a monologue)
     rather than at a pause. `wall_end` is when the segmenter closed it (wall clock).
+    `provisional` marks a speculative copy sent early, during the end-of-speech wait: the audio the
+    utterance will have if the speaker stays quiet (id 0; see audio/segmenter.py, pipeline.py).
     """
 
     id: int
@@ -102,6 +104,7 @@ class Utterance:
     pcm: np.ndarray = field(repr=False)
     forced_cut: bool = False
     wall_end: float = 0.0
+    provisional: bool = False
 
     @property
     def duration(self) -> float:

@@ -10,6 +10,12 @@ slow ASR never makes it think the customer went quiet. File replay blocks on a f
 (nothing lost); a live source (`source.live = True`) drops the least useful waiting utterance and
 reports it as `SourceStatus("overflow")`. Any error in a thread stops the call and is re-raised
 by `run()`; `stop()` (any thread) ends the call cleanly and still returns the summary.
+
+Speculative ASR (live customer speech): the segmenter sends a provisional copy of an utterance
+once `vad.speculate_ms` of silence has passed; the worker transcribes it during the rest of the
+end-of-speech wait and, when the final utterance arrives with the very same audio, reuses that
+transcript, so the customer's words are scored as soon as the utterance closes. A copy made
+stale by more speech costs one wasted pass; copies are the first thing dropped when ASR is behind.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -149,6 +155,8 @@ class CallPipeline:
         insight = self.insight_factory()
         self._events: queue.Queue = queue.Queue(maxsize=2048)
         self._asr = UtteranceQueue(self.queue_size)
+        self._speculative: dict[str, tuple[Utterance, Transcript]] = {}  # channel -> latest early ASR
+        self.speculation = {"transcribed": 0, "reused": 0}
         live = bool(getattr(source, "live", False))
         reader = threading.Thread(target=self._reader, args=(source, live), name="salesmind-reader", daemon=True)
         worker = threading.Thread(target=self._worker, name="salesmind-asr", daemon=True)
@@ -215,9 +223,14 @@ class CallPipeline:
             if isinstance(item, SpeechActivity):
                 self._put(("activity", item))
                 continue
+            if item.provisional:
+                # live customer speech only: its latency is what the rep waits for
+                if live and item.channel == "customer":
+                    self._asr.put(item, block=False)  # if the queue is full, it is the one dropped
+                continue
             self._put(("queued", item.id, item.start))
             dropped = self._asr.put(item, block=not live, cancelled=self._abort.is_set)
-            if dropped is not None:
+            if dropped is not None and not dropped.provisional:
                 self._put(("dropped", dropped.id))
                 self._put(("event", SourceStatus(
                     "overflow", f"speech recognition is behind: skipped {dropped.channel} speech "
@@ -233,7 +246,11 @@ class CallPipeline:
                     if self._asr.closed and len(self._asr) == 0:
                         break
                     continue
-                transcript = self._bleed(utt) or self.transcriber.transcribe(utt)
+                if utt.provisional:
+                    self._speculative[utt.channel] = (utt, self.transcriber.transcribe(utt))
+                    self.speculation["transcribed"] += 1
+                    continue
+                transcript = self._bleed(utt) or self._reuse(utt) or self.transcriber.transcribe(utt)
                 if transcript.text and not transcript.rejected_reason:
                     scored = self._score(utt, transcript)
                 elif self._voice_only(utt, transcript):
@@ -245,6 +262,15 @@ class CallPipeline:
             self._fail(exc, "speech recognition")
         finally:
             self._put(("worker_done",))
+
+    def _reuse(self, utt: Utterance) -> Transcript | None:
+        """The transcript of this utterance's provisional copy, when its audio is exactly the same
+        (the speaker stayed quiet through the end-of-speech wait)."""
+        early, transcript = self._speculative.pop(utt.channel, (None, None))
+        if early is None or early.start != utt.start or not np.array_equal(early.pcm, utt.pcm):
+            return None
+        self.speculation["reused"] += 1
+        return replace(transcript, utterance_id=utt.id)
 
     def _bleed(self, utt: Utterance) -> Transcript | None:
         """A rejected transcript when a rep utterance is the customer's voice leaking into the mic."""

@@ -52,6 +52,7 @@ class AsrSettings:
 class VadSettings:
     threshold: float = 0.5
     min_silence_ms: int = 500
+    speculate_ms: int = 256  # live: start ASR after this much silence, before the utterance closes (0 = off)
     pre_roll_ms: int = 200
     min_speech_ms: int = 250
     max_utterance_s: float = 12.0

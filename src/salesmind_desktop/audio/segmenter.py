@@ -8,7 +8,12 @@ Pure and audio-timed (no threads, no clock except the optional `wall` for latenc
 * a region with less than `min_speech_ms` of speech still counts as `SpeechActivity` but is not
   transcribed;
 * a monologue is cut at `max_utterance_s` (at the quietest frame of the last 1.5 s) so results
-  keep coming; the cut piece is marked `forced_cut`.
+  keep coming; the cut piece is marked `forced_cut`;
+* speculation: once `speculate_ms` of silence has passed (and at least the tail kept after the
+  last speech frame, so the audio can no longer change), a `provisional` copy of the utterance is
+  emitted (id 0). If the speaker stays quiet until `min_silence_ms`, the final utterance has
+  exactly the same audio, so ASR can start during the end-of-speech wait; if they speak again,
+  the copy is simply superseded.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ class Segmenter:
         self.off_threshold = max(0.01, self.threshold - HYSTERESIS)
         self.pre_n = max(0, round(settings.pre_roll_ms / 1000 / FRAME_S))
         self.silence_n = max(1, round(settings.min_silence_ms / 1000 / FRAME_S))
+        spec_n = round(getattr(settings, "speculate_ms", 0) / 1000 / FRAME_S)
+        # no earlier than the tail is complete (the audio is then final), and only if it is early
+        self.speculate_n = max(spec_n, self.pre_n) if 0 < spec_n and max(spec_n, self.pre_n) < self.silence_n else 0
         self.min_speech_s = settings.min_speech_ms / 1000
         self.max_n = max(self.silence_n + 2, int(settings.max_utterance_s / FRAME_S))
         self.ids = ids if ids is not None else itertools.count(1)
@@ -101,6 +109,8 @@ class Segmenter:
             if self._silence >= self.silence_n:
                 self._close(out)
                 return
+            if self._silence == self.speculate_n:
+                self._speculate(out)
         if len(self._frames) >= self.max_n:
             self._force_cut(out)
 
@@ -113,9 +123,21 @@ class Segmenter:
                                  end=start + len(pcm) / SAMPLE_RATE, pcm=pcm,
                                  forced_cut=forced, wall_end=self.wall()))
 
-    def _close(self, out: list) -> None:
+    def _close_frames(self) -> int:
+        """Frames the utterance keeps if it closes now: up to the last speech frame plus the tail."""
         tail = min(self.pre_n, self._k - self._last_speech_k)
-        n = self._last_speech_k - self._seg_k + tail
+        return self._last_speech_k - self._seg_k + tail
+
+    def _speculate(self, out: list) -> None:
+        if (self._last_speech_k - self._active_k) * FRAME_S < self.min_speech_s:
+            return
+        start = self._time(self._seg_k)
+        pcm = np.concatenate(self._frames[:self._close_frames()]).astype(np.float32, copy=False)
+        out.append(Utterance(id=0, channel=self.channel, start=start, end=start + len(pcm) / SAMPLE_RATE,
+                             pcm=pcm, wall_end=self.wall(), provisional=True))
+
+    def _close(self, out: list) -> None:
+        n = self._close_frames()
         self._emit(out, n, self._last_speech_k, forced=False)
         self._ring.clear()
         if self.pre_n:
