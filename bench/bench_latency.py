@@ -3,7 +3,8 @@
 
     .venv/bin/python bench/bench_latency.py [CALL_ID ...] [--model tiny.en] [--window fit|full]
     # default: all four calls, product settings (fitted encoder window, voice emotion on);
-    # BENCH_VOICE=0 turns voice emotion off, SALESMIND_VAD_MIN_SILENCE_MS=300 shortens the end-of-speech wait
+    # BENCH_VOICE=0 turns voice emotion off, SALESMIND_VAD_MIN_SILENCE_MS=300 shortens the end-of-speech wait,
+    # SALESMIND_VAD_SPECULATE_MS=0 turns speculative ASR off
 
 The rep side goes into the virtual mic and the customer side into the virtual speakers (as in
 tests/fixtures_pulse.py); the real `listen` path runs: DeviceSource -> bleed tap -> CallPipeline
@@ -83,6 +84,7 @@ def run_call(call: str, s, transcriber, vad, tmp: Path) -> dict:
         "latency": [e.wall_scored - (source.t0 + e.end) for e in cust],  # last word's end -> scored
         "close": [e.wall_end - (source.t0 + e.end) for e in cust],  # capture + VAD end-of-speech wait
         "score": [e.wall_scored - e.wall_end for e in cust],  # ASR queue + transcription + scoring
+        "speculation": dict(pipeline.speculation),
         "cpu_s": (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime),
         "peak_rss_mb": r1.ru_maxrss / 1024,
     }
@@ -122,7 +124,9 @@ def main() -> int:
         load = fh.read().split()[0]
     print(json.dumps({
         "calls": args.calls, "model": args.model, "window": args.window, "voice": s.emotion.voice,
-        "min_silence_ms": s.vad.min_silence_ms, "asr_passes": transcriber.stats, "audio_s": round(audio, 1), "customer_utterances": len(lat),
+        "min_silence_ms": s.vad.min_silence_ms, "speculate_ms": s.vad.speculate_ms, "asr_passes": transcriber.stats,
+        "speculative_asr": {k: sum(r["speculation"][k] for r in runs) for k in ("transcribed", "reused")},
+        "audio_s": round(audio, 1), "customer_utterances": len(lat),
         "latency_median_s": round(statistics.median(lat), 3) if lat else None,
         "latency_p95_s": pct(lat, 0.95), "latency_max_s": round(max(lat), 3) if lat else None,
         "segment_close_median_s": round(statistics.median(close), 3) if close else None,
