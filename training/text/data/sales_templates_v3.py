@@ -120,10 +120,10 @@ _NEW_SLOTS: dict[str, list[str]] = {
                         "every update makes it worse", "brilliant, another update that breaks everything",
                         "the roadmap dates slip every single quarter", "your team promised a fix and then went silent"],
     # ------------------------------------------------------------ incumbent lock-in (competitor)
-    "comp_lock": ["all our data lives in {rival} and moving it would be a huge project", "we've built years of workflows on {rival}",
+    "comp_lock": ["all our data lives in {rival}", "we've built years of workflows on {rival}",
                   "the whole team is trained on {rival}", "we're deeply embedded with {rival}",
                   "{rival} is wired into everything we have", "we're tied to {rival} until {period}",
-                  "our agreement with them doesn't end until {period}", "the penalty for leaving our vendor early is steep",
+                  "our agreement with them doesn't end until {period}", "leaving our vendor early would cost a penalty",
                   "we can't get out of our current deal yet"],
 }
 
@@ -172,6 +172,6 @@ def build_templates() -> tuple[dict[str, list[str]], list[tuple[str, str, str, s
         ("negative", "irritated", "trust", "{irr_open}{trust_complaint}{irr_close}", 3),
         ("negative", "stressed", "trust", "{str_lead}{trust_complaint}.", 1),
         ("neutral", "neutral", "competitor", "{calm_lead}{comp_lock}.", 2),
-        ("negative", "stressed", "competitor", "{str_open}{comp_lock}{str_close}", 1),
+        ("negative", "stressed", "competitor", "{str_lead}{comp_lock}.", 1),  # worry said, not implied
     ]
     return slots, frames
