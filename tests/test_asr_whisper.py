@@ -44,9 +44,10 @@ def test_repeated_ngram():
 
 
 def test_fitted_frames_cover_the_speech_plus_margin():
-    assert fitted_frames(2 * 16000) == 900  # 2 s + 6 s margin, whole seconds
+    assert fitted_frames(2 * 16000) == 1000  # 2 s + 6 s margin, but at least 10 s
+    assert fitted_frames(5 * 16000) == 1200  # 5 s + 6 s margin, whole seconds
     assert fitted_frames(12 * 16000) == 1900
-    assert fitted_frames(2 * 16000, margin_s=3.0) == 600
+    assert fitted_frames(2 * 16000, margin_s=3.0, min_s=0) == 600
     assert fitted_frames(40 * 16000) == FULL_WINDOW_FRAMES
 
 
@@ -82,7 +83,7 @@ class _LoopsInFittedWindow(WhisperTranscriber):
 def test_a_loop_in_the_fitted_window_is_decoded_again_with_the_full_window():
     asr = _LoopsInFittedWindow()
     tr = asr.transcribe(Utterance(0, "customer", 1.0, 3.0, LOUD.repeat(2)))
-    assert asr.windows == [900, None] and asr.stats == {"passes": 2, "full_retries": 1}
+    assert asr.windows == [1000, None] and asr.stats == {"passes": 2, "full_retries": 1}
     assert tr.text == "Great, let's do it." and tr.rejected_reason is None
     full = _LoopsInFittedWindow(window="full")
     full.transcribe(Utterance(0, "customer", 1.0, 3.0, LOUD.repeat(2)))

@@ -13,7 +13,7 @@ Encoder window. Whisper's encoder always sees 30 s of audio: faster-whisper pads
 utterance to 3000 mel frames, so a 2 s sentence costs as much as a 30 s one (~0.35 s of the
 ~0.5 s pass of tiny.en on a 2-core CPU). CTranslate2 accepts a shorter input, so in `"fit"` mode
 (the default) the encoder sees the utterance plus `WINDOW_MARGIN_S` of padding, rounded up to
-whole seconds: about 3x faster per utterance. Whisper was trained on 30 s windows and a fitted
+whole seconds and at least `MIN_WINDOW_S`: about 2.5x faster per utterance. Whisper was trained on 30 s windows and a fitted
 window can make the decoder loop (the same sentence again, stray words in the padding), so
 segments that start after the audio ends are dropped, generation stops at `max_new_tokens`
 (more words than the audio can hold), and a looped result (a repeated sentence, n-gram or too
@@ -49,6 +49,7 @@ MAX_COMPRESSION = 2.4
 SAMPLES_PER_FRAME = 160  # 10 ms mel hop at 16 kHz
 FULL_WINDOW_FRAMES = 3000  # the 30 s window Whisper was trained on
 WINDOW_MARGIN_S = 6.0  # padding after the speech in a fitted window (2-4 s made tiny.en loop more)
+MIN_WINDOW_S = 10.0  # short utterances looped most in the smallest windows; 10 s costs no more
 TOKENS_PER_WORD = 1.6  # with MAX_WORDS_PER_S: a cap on generated tokens, so a loop stops early
 WINDOWS = ("fit", "full")
 
@@ -88,10 +89,10 @@ def _cuda_devices() -> int:
         return 0
 
 
-def fitted_frames(n_samples: int, margin_s: float = WINDOW_MARGIN_S) -> int:
-    """Encoder frames for `n_samples` of 16 kHz audio plus margin, whole seconds, at most 30 s."""
+def fitted_frames(n_samples: int, margin_s: float = WINDOW_MARGIN_S, min_s: float = MIN_WINDOW_S) -> int:
+    """Encoder frames for `n_samples` of 16 kHz audio plus margin, whole seconds, `min_s` to 30 s."""
     content = n_samples // SAMPLES_PER_FRAME + 1
-    frames = content + int(round(margin_s * 100))
+    frames = max(content + int(round(margin_s * 100)), int(round(min_s * 100)))
     return min(FULL_WINDOW_FRAMES, int(math.ceil(frames / 100)) * 100)
 
 
