@@ -305,3 +305,21 @@ def test_crm_connection_goes_to_the_keychain_not_the_settings_file(qtbot, monkey
         assert "s3cret-pw" not in settings_mod.user_settings_file().read_text()
     finally:
         secrets.forget_crm_uri()
+
+
+def test_saved_hotkey_and_popup_time_apply_without_a_restart(qtbot, desktop):
+    from PySide6.QtGui import QKeySequence
+
+    app = desktop()
+    app.show_settings()
+    dialog = app.settings_dialog
+    app.settings.set("ui.hotkey", "Ctrl+Alt+K")
+    app.settings.set("ui.toast_seconds", 7)
+    dialog.accepted.emit()  # what the dialog's Save does after writing the settings
+    assert app.shortcut.key() == QKeySequence("Ctrl+Alt+K")
+    assert "Ctrl+Alt+K" in app.badge.call_button.toolTip()
+    assert app.toasts._timeout_ms == 7000
+    app.settings.set("ui.hotkey", "not a key +++")
+    app.apply_settings()
+    assert not app.shortcut.key().isEmpty()  # never left without a hotkey
+    dialog.reject()

@@ -283,8 +283,22 @@ class DesktopApp(QObject):
         from salesmind_desktop.ui.settings_dialog import SettingsDialog
 
         self.settings_dialog = SettingsDialog(self.settings)
-        self.settings_dialog.accepted.connect(self._rearm)  # auto-start may have been switched
+        self.settings_dialog.accepted.connect(self.apply_settings)
         self.settings_dialog.open()
+
+    def apply_settings(self) -> None:
+        """Settings the rep just saved take effect now, not at the next start: the start/stop
+        hotkey, how long pop-ups stay, and automatic start. (Audio, model and coaching settings
+        apply from the next call, which builds its pipeline from them.)"""
+        ui = self.settings.ui
+        key = QKeySequence(ui.hotkey or HOTKEY)
+        if key.isEmpty():  # unreadable text: keep the default rather than no hotkey at all
+            key = QKeySequence(HOTKEY)
+        self.shortcut.setKey(key)
+        self.badge.hotkey = key.toString()
+        self.badge.set_call_state(self.controller.state)  # the button's tooltip names the hotkey
+        self.toasts.set_timeout(max(0, ui.toast_seconds) * 1000)
+        self._rearm()
 
     def _remember_position(self, pos: QPoint) -> None:
         self._set_ui("ui.badge_x", pos.x())

@@ -118,6 +118,10 @@ class ToastStack(QObject):
     def toasts(self) -> list[CueToast]:
         return list(self._toasts)
 
+    def set_timeout(self, timeout_ms: int) -> None:
+        """How long the next pop-ups stay (0 = until answered); shown ones keep theirs."""
+        self._timeout_ms = max(0, int(timeout_ms))
+
     def show_cue(self, cue) -> CueToast:
         toast = CueToast(cue, self._timeout_ms)
         toast.feedback.connect(self.feedback)
