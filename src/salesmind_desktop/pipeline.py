@@ -247,6 +247,8 @@ class CallPipeline:
                         break
                     continue
                 if utt.provisional:
+                    if self._asr.closed:  # the call is ending: only final utterances matter now
+                        continue
                     self._speculative[utt.channel] = (utt, self.transcriber.transcribe(utt))
                     self.speculation["transcribed"] += 1
                     continue
