@@ -42,9 +42,10 @@ def asr_check(settings, load: bool = True) -> Check:
     if load:
         t0 = time.perf_counter()
         asr = WhisperTranscriber(info.path, device=settings.asr.device, compute_type=settings.asr.compute_type,
-                                 cpu_threads=settings.asr.cpu_threads)
+                                 cpu_threads=settings.asr.cpu_threads, window=settings.asr.window)
         asr.load()
-        detail += f"; loads on {asr.device} {asr.compute_type} in {time.perf_counter() - t0:.1f} s"
+        detail += (f"; loads on {asr.device} {asr.compute_type} in {time.perf_counter() - t0:.1f} s; "
+                   f"encoder window {asr.window}")
     return Check(f"speech model ({settings.asr.model})", True, detail)
 
 
