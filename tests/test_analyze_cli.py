@@ -124,3 +124,14 @@ def test_doctor_fails_with_reasons(capsys, monkeypatch, tmp_path):
     assert code == 1
     assert not checks["voice activity model"]["ok"] and "SALESMIND_MODEL_VAD" in checks["voice activity model"]["fix"]
     assert not checks["audio devices"]["ok"] and "libportaudio2" in checks["audio devices"]["fix"]
+
+
+def test_unknown_asr_window_is_a_settings_error(capsys, monkeypatch, tmp_path):
+    call = tmp_path / "call.wav"
+    write_wav(call, np.zeros((16000, 2), np.float32), 16000)
+    monkeypatch.setenv("SALESMIND_ASR_WINDOW", "short")
+    monkeypatch.setenv("SALESMIND_EMOTION_TEXT_ENGINE", "vader")
+    monkeypatch.setenv("SALESMIND_EMOTION_VOICE", "false")
+    assert main(["analyze", str(call)]) == 4
+    err = capsys.readouterr().err
+    assert "unknown ASR encoder window 'short'" in err and "fix: set asr.window to fit" in err
