@@ -40,7 +40,7 @@ def test_manifest_lists_and_verifies_every_file() -> None:
 
     manifest = json.loads((MODEL_DIR / "manifest.json").read_text())
     assert {"name", "version", "files", "source", "licence", "notes", "metrics"} <= set(manifest)
-    assert set(manifest["files"]) == {"model.int8.onnx", "tokenizer.json", "labels.json"}
+    assert set(manifest["files"]) == {"model.int8.onnx", "tokenizer.json", "labels.json", "hybrid.json"}
     for name, digest in manifest["files"].items():
         assert sha256_file(MODEL_DIR / name) == digest
     assert project_model("text_emotion").manifest["name"] == "text_emotion"
@@ -155,18 +155,82 @@ def test_app_builds_each_configured_engine() -> None:
         app.build_text_engine(settings)
 
 
-def test_hybrid_pools_vader_and_transformer(model) -> None:
-    from salesmind_desktop.emotion.hybrid import HybridTextEngine, pool_sentiment
+def test_hybrid_combines_vader_and_transformer(model) -> None:
+    from salesmind_desktop.emotion.hybrid import HybridTextEngine
     from salesmind_desktop.emotion.text import TransformerTextEngine
     from salesmind_desktop.emotion.vader import VaderEngine
 
-    pooled = pool_sentiment({"positive": 0.4, "neutral": 0.35, "negative": 0.25},
-                            {"positive": 0.05, "neutral": 0.05, "negative": 0.9}, weight=0.3)
-    assert sum(pooled.values()) == pytest.approx(1.0)
-    assert pooled["negative"] > 0.25  # an unsure transformer is swayed by a confident VADER
     hybrid = HybridTextEngine(TransformerTextEngine(model), VaderEngine())
     sarcastic = "fantastic, now the login is broken too"
     result = hybrid.score(sarcastic)
     assert result.source == "hybrid"
     assert result.sentiment == "negative" and result.emotion == "irritated"
     assert VaderEngine().score(sarcastic).sentiment == "positive"  # the words alone read positive
+    assert sum(result.sentiment_scores.values()) == pytest.approx(1.0) and sum(result.emotion_scores.values()) == pytest.approx(1.0)
+    assert -1.0 <= result.valence <= 1.0 and result.confidence == pytest.approx(result.sentiment_scores["negative"], abs=1e-4)
+    empty = hybrid.score(" uh ")
+    assert empty.sentiment == "neutral" and empty.confidence == 0.0
+
+
+def test_hybrid_combiner_weighs_vader_features() -> None:
+    """The stacked combiner's arithmetic on a hand-made combiner: VADER's compound moves the result."""
+    import numpy as np
+
+    from salesmind_desktop.emotion.hybrid import FEATURES, Combiner, HybridTextEngine
+    from salesmind_desktop.events import TextEmotion
+
+    n = len(FEATURES)
+    weights = {"sentiment": np.zeros((3, n)), "emotion": np.zeros((4, n))}
+    weights["sentiment"][0, FEATURES.index("v_compound")] = 3.0   # positive <- compound
+    weights["sentiment"][2, FEATURES.index("v_compound")] = -3.0  # negative <- -compound
+    weights["sentiment"][:, FEATURES.index("t_logp_neutral")] = [0.0, 1.0, 0.0]
+    combiner = Combiner(np.zeros(n), np.ones(n), weights, {"sentiment": np.zeros(3), "emotion": np.zeros(4)})
+    combiner = Combiner.from_dict(json.loads(json.dumps(combiner.to_dict())))  # survives the JSON round trip
+
+    class Unsure:  # a transformer stand-in that cannot decide
+        model = None
+
+        def score(self, text):
+            third = {"positive": 1 / 3, "neutral": 1 / 3, "negative": 1 / 3}
+            return TextEmotion("neutral", third, "neutral", {e: 0.25 for e in EMOTIONS}, 0.0, 0.34, "transformer")
+
+    class Lexicon:
+        def __init__(self, compound):
+            self.compound = compound
+
+        def polarity(self, text):
+            return {"pos": 0.0, "neu": 1.0, "neg": 0.0, "compound": self.compound}
+
+    happy = HybridTextEngine(Unsure(), Lexicon(0.9), combiner).score("anything")
+    angry = HybridTextEngine(Unsure(), Lexicon(-0.9), combiner).score("anything")
+    assert happy.sentiment == "positive" and angry.sentiment == "negative"
+    assert happy.valence > 0 > angry.valence
+    assert happy.emotion_scores == pytest.approx({e: 0.25 for e in EMOTIONS})
+
+
+def test_hybrid_without_or_with_a_broken_combiner_gives_clear_error(tmp_path) -> None:
+    from salesmind_desktop.emotion.hybrid import load_combiner
+
+    models = _copy_model(tmp_path)
+    folder = models / "text_emotion"
+    data = json.loads((folder / "hybrid.json").read_text())
+    data["features"] = data["features"][:-1]
+    (folder / "hybrid.json").write_text(json.dumps(data))
+    with pytest.raises(ModelError) as err:
+        load_combiner(folder)
+    assert "unreadable" in err.value.message and "fit_hybrid.py" in err.value.fix
+    (folder / "hybrid.json").unlink()
+    with pytest.raises(ModelError) as err:
+        load_combiner(folder)
+    assert "missing" in err.value.message
+
+
+def test_corrupt_combiner_fails_the_manifest_check(tmp_path) -> None:
+    from salesmind_desktop.emotion.text import TextModel
+
+    models = _copy_model(tmp_path)
+    path = models / "text_emotion" / "hybrid.json"
+    path.write_text(path.read_text().replace("0", "1", 1))
+    with pytest.raises(ModelError) as err:
+        TextModel(models / "text_emotion")
+    assert "hybrid.json" in err.value.message and "corrupt" in err.value.message

@@ -1,16 +1,25 @@
-"""Choose the hybrid's VADER weight and emotion coupling on the training data's held-out split.
+"""Fit the hybrid's stacked combiner on the training data's held-out split; write hybrid.json.
 
-    .venv/bin/python training/text/fit_hybrid.py
+    .venv/bin/python training/text/fit_hybrid.py [--model models/text_emotion]
 
-Scores the held-out corpus groups and held-out tweets (the same split the temperatures were
-fitted on; never the dev set) with the committed ONNX model and VADER, then grid-searches
-`VADER_WEIGHT` and `EMOTION_COUPLING` for the best score = mean(sentiment macro-F1 on held-out sales lines and on held-out tweets) / 2
-+ emotion macro-F1 / 2.
-Prints the table; copy the winner into `src/salesmind_desktop/emotion/hybrid.py`.
+Scores the held-out corpus groups and the held-out tweets (the split the temperatures were fitted
+on; never the dev set) with the model's int8 ONNX graph and VADER, builds the combiner's features
+(`emotion.hybrid.features`), and fits two L2-regularised multinomial logistic regressions in
+numpy: sentiment on sales lines + tweets (each source weighted equally), emotion on sales lines
+(tweets carry no emotion label), each in residual form (logits = the transformer's log-probabilities
++ a linear correction; a strong penalty leaves the transformer as it is). The L2 strength of each head is chosen by 5-fold cross-validation
+*within* that split, folds by template group (tweets by index), so a group never sits in both the
+fitting and the scoring folds; the out-of-fold macro-F1 of the combiner, the transformer alone
+and VADER alone are written to the manifest (`metrics.hybrid_cv`) — the evidence that the
+combination helps was gathered without the dev set. Then `hybrid.json` is written beside the
+model and added to the manifest's sha256 list.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -22,46 +31,170 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
 from calibration import macro_f1  # noqa: E402
-from data_sources import EMOTIONS, IGNORE, SENTIMENTS, load_corpus, load_tweets  # noqa: E402
+from data_sources import IGNORE, load_tweets  # noqa: E402
+
+LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0, 100.0)
+FOLDS = 5
 
 
-def main() -> int:
-    from salesmind_desktop.emotion.hybrid import couple_emotion, pool_sentiment
+def heldout_with_groups(corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """texts, sentiment, emotion, fold id, is_tweet for the held-out sales groups + held-out tweets."""
+    import csv
+
+    from data_sources import EMOTIONS, SENTIMENTS
+
+    texts, ys, ye, fold, tweet = [], [], [], [], []
+    with open(corpus, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["split"] != "heldout":
+                continue
+            texts.append(row["text"])
+            ys.append(SENTIMENTS.index(row["sentiment"]))
+            ye.append(EMOTIONS.index(row["emotion"]))
+            fold.append(hashlib.sha256(row["group"].encode()).digest()[0] % FOLDS)
+            tweet.append(False)
+    _, tweets = load_tweets(1000, 200)
+    for i, e in enumerate(tweets):
+        texts.append(e.text)
+        ys.append(e.sentiment)
+        ye.append(IGNORE)
+        fold.append(i % FOLDS)
+        tweet.append(True)
+    return texts, np.array(ys), np.array(ye), np.array(fold), np.array(tweet)
+
+
+def fit_softmax(x: np.ndarray, y: np.ndarray, w: np.ndarray, classes: int, lam: float, offset: np.ndarray,
+                iters: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted multinomial logistic regression, logits = offset + x W^T + b, L2 on W and b, by Newton steps.
+
+    `offset` is the transformer's log-probabilities for the head (the residual form): with W = 0,
+    b = 0 the model is the transformer itself.
+    """
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))])
+    theta = np.zeros((classes, d + 1))
+    w = w / w.sum()
+    reg = np.full(d + 1, lam)  # the bias too: a large penalty leaves exactly the transformer
+    for _ in range(iters):
+        logits = offset + xb @ theta.T
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        onehot = np.eye(classes)[y]
+        grad = ((p - onehot) * w[:, None]).T @ xb + reg * theta  # (classes, d+1)
+        # Full Hessian of the softmax loss (classes*(d+1))^2: small here (4*17 = 68).
+        k = classes * (d + 1)
+        hess = np.zeros((k, k))
+        for a in range(classes):
+            for b in range(classes):
+                coef = w * p[:, a] * ((a == b) - p[:, b])
+                hess[a * (d + 1):(a + 1) * (d + 1), b * (d + 1):(b + 1) * (d + 1)] = (xb * coef[:, None]).T @ xb
+        hess += np.diag(np.tile(reg, classes)) + 1e-8 * np.eye(k)
+        step = np.linalg.lstsq(hess, grad.reshape(-1), rcond=None)[0].reshape(classes, d + 1)
+        theta -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return theta[:, :-1], theta[:, -1]
+
+
+def predict(x: np.ndarray, weights: np.ndarray, bias: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    logits = offset + x @ weights.T + bias
+    return logits.argmax(1)
+
+
+def sample_weights(tweet: np.ndarray) -> np.ndarray:
+    """Sales lines and tweets count equally in the sentiment fit."""
+    w = np.where(tweet, 0.5 / max(1, tweet.sum()), 0.5 / max(1, (~tweet).sum()))
+    return w
+
+
+def main(argv: list[str] | None = None) -> int:
+    from salesmind_desktop.emotion.hybrid import COMBINER_FILE, FEATURES, OFFSETS, Combiner, features
     from salesmind_desktop.emotion.preprocess import clean
-    from salesmind_desktop.emotion.text import load_text_model
+    from salesmind_desktop.emotion.text import TextModel, TransformerTextEngine, sha256_file
     from salesmind_desktop.emotion.vader import VaderEngine
 
-    _, held = load_corpus(HERE / "data" / "sales_utterances.tsv")
-    _, tweets = load_tweets(1000, 200)
-    examples = held + tweets
-    model, vader = load_text_model(), VaderEngine()
-    preds = [(model.predict(e.text), vader.score(clean(e.text))) for e in examples]
-    ys = np.array([e.sentiment for e in examples])
-    ye = np.array([e.emotion for e in examples])
-    has_emotion = ye != IGNORE
-    rows = []
-    for w in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0):
-        for c in (0.0, 0.25, 0.5, 0.75, 1.0):
-            sp, ep = [], []
-            for probs, v in preds:
-                s = pool_sentiment(probs["sentiment"], v.sentiment_scores, w)
-                e = couple_emotion(probs["emotion"], s, c)
-                sp.append(SENTIMENTS.index(max(s, key=s.__getitem__)))
-                ep.append(EMOTIONS.index(max(e, key=e.__getitem__)))
-            sp_arr = np.array(sp)
-            sf1_sales = macro_f1(sp_arr[has_emotion], ys[has_emotion], 3)
-            sf1_tweets = macro_f1(sp_arr[~has_emotion], ys[~has_emotion], 3)
-            ef1 = macro_f1(np.array(ep)[has_emotion], ye[has_emotion], 4)
-            # Each source counts equally: the sales split is in the transformer's own domain, the
-            # tweets are text it saw little of (where a lexicon is expected to help).
-            score = (sf1_sales + sf1_tweets) / 2 * 0.5 + ef1 * 0.5
-            rows.append((score, w, c, sf1_sales, sf1_tweets, ef1))
-    rows.sort(reverse=True)
-    print("score  vader_w coupling  sent_F1_sales sent_F1_tweets emo_F1")
-    for score, w, c, s1, s2, ef1 in rows[:15]:
-        print(f"{score:.4f}  {w:5.2f}   {c:5.2f}    {s1:.4f}        {s2:.4f}         {ef1:.4f}")
-    vader_only = [SENTIMENTS.index(v.sentiment) for _, v in preds]
-    print(f"VADER alone sentiment F1 on this split: {macro_f1(np.array(vader_only), ys, 3):.4f}")
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", type=Path, default=ROOT / "models" / "text_emotion")
+    p.add_argument("--corpus", type=Path, default=HERE / "data" / "sales_utterances.tsv")
+    args = p.parse_args(argv)
+
+    texts, ys, ye, fold, tweet = heldout_with_groups(args.corpus)
+    model = TextModel(args.model, cache_size=0)
+    transformer, vader = TransformerTextEngine(model), VaderEngine()
+    rows, t_sent, t_emo, v_sent = [], [], [], []
+    for text in texts:
+        cleaned = clean(text)
+        t = transformer.score(cleaned)
+        rows.append(features(t, vader.polarity(cleaned), cleaned))
+        t_sent.append(["positive", "neutral", "negative"].index(t.sentiment))
+        t_emo.append(["satisfied", "neutral", "stressed", "irritated"].index(t.emotion))
+        v_sent.append(["positive", "neutral", "negative"].index(vader.score(cleaned).sentiment))
+    x = np.vstack(rows)
+    mean, scale = x.mean(0), x.std(0)
+    scale[scale < 1e-6] = 1.0
+    z = (x - mean) / scale
+    t_sent, t_emo, v_sent = np.array(t_sent), np.array(t_emo), np.array(v_sent)
+    sales = ~tweet
+
+    def sentiment_score(pred: np.ndarray) -> tuple[float, float, float]:
+        s1, s2 = macro_f1(pred[sales], ys[sales], 3), macro_f1(pred[tweet], ys[tweet], 3)
+        return (s1 + s2) / 2, s1, s2
+
+    def cross_val(head: str, lam: float) -> np.ndarray:
+        keep = np.ones(len(texts), bool) if head == "sentiment" else sales
+        y = ys if head == "sentiment" else ye
+        classes = 3 if head == "sentiment" else 4
+        off = x[:, OFFSETS[head]]
+        out = np.full(len(texts), -1)
+        for f in range(FOLDS):
+            fit, score = keep & (fold != f), keep & (fold == f)
+            wts = sample_weights(tweet[fit]) if head == "sentiment" else np.ones(fit.sum())
+            weights, bias = fit_softmax(z[fit], y[fit], wts, classes, lam, off[fit])
+            out[score] = predict(z[score], weights, bias, off[score])
+        return out
+
+    report: dict[str, dict] = {"n_sales": int(sales.sum()), "n_tweets": int(tweet.sum()), "folds": FOLDS,
+                               "transformer": {}, "vader": {}, "combiner": {}}
+    mean_t, s1, s2 = sentiment_score(t_sent)
+    report["transformer"] = {"sentiment_f1_mean": round(mean_t, 4), "sentiment_f1_sales": round(s1, 4),
+                             "sentiment_f1_tweets": round(s2, 4),
+                             "emotion_f1": round(macro_f1(t_emo[sales], ye[sales], 4), 4)}
+    mean_v, s1, s2 = sentiment_score(v_sent)
+    report["vader"] = {"sentiment_f1_mean": round(mean_v, 4), "sentiment_f1_sales": round(s1, 4),
+                       "sentiment_f1_tweets": round(s2, 4)}
+    best: dict[str, tuple[float, float]] = {}
+    print("head       lambda   out-of-fold macro-F1")
+    for head in ("sentiment", "emotion"):
+        for lam in LAMBDAS:
+            pred = cross_val(head, lam)
+            score = sentiment_score(pred)[0] if head == "sentiment" else macro_f1(pred[sales], ye[sales], 4)
+            print(f"{head:10s} {lam:7.3f}  {score:.4f}")
+            if head not in best or score > best[head][0] + 1e-4:
+                best[head] = (score, lam)
+    pred_s = cross_val("sentiment", best["sentiment"][1])
+    mean_c, s1, s2 = sentiment_score(pred_s)
+    report["combiner"] = {"sentiment_f1_mean": round(mean_c, 4), "sentiment_f1_sales": round(s1, 4),
+                          "sentiment_f1_tweets": round(s2, 4), "emotion_f1": round(best["emotion"][0], 4),
+                          "lambda_sentiment": best["sentiment"][1], "lambda_emotion": best["emotion"][1]}
+
+    ws, bs = fit_softmax(z, ys, sample_weights(tweet), 3, best["sentiment"][1], x[:, OFFSETS["sentiment"]])
+    we, be = fit_softmax(z[sales], ye[sales], np.ones(sales.sum()), 4, best["emotion"][1], x[sales][:, OFFSETS["emotion"]])
+    combiner = Combiner(mean, scale, {"sentiment": ws, "emotion": we}, {"sentiment": bs, "emotion": be})
+    data = combiner.to_dict()
+    data["fitted_on"] = ("held-out template groups of training/text/data/" + args.corpus.name +
+                         " + 600 held-out tweets; never eval/text_dev.tsv")
+    data["cross_validation"] = report
+    out = args.model / COMBINER_FILE
+    out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    assert list(data["features"]) == list(FEATURES)
+
+    manifest_path = args.model / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"][COMBINER_FILE] = sha256_file(out)
+    manifest.setdefault("metrics", {})["hybrid_cv"] = report
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2))
+    print(f"wrote {out} and its sha256 into {manifest_path}")
     return 0
 
 

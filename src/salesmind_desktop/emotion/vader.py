@@ -41,9 +41,14 @@ class VaderEngine:
 
         return SentimentIntensityAnalyzer()
 
+    def polarity(self, text: str) -> dict[str, float]:
+        """VADER's raw scores: pos/neu/neg proportions and the compound score in [-1, 1]."""
+        raw = self._analyzer.polarity_scores(text or "")
+        return {k: float(raw[k]) for k in ("pos", "neu", "neg", "compound")}
+
     def score(self, text: str) -> TextEmotion:
         text = text or ""
-        compound = float(self._analyzer.polarity_scores(text)["compound"])
+        compound = self.polarity(text)["compound"]
         if compound >= POSITIVE_AT:
             sentiment = "positive"
         elif compound <= NEGATIVE_AT:
