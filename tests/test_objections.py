@@ -63,7 +63,7 @@ PARAPHRASES = [
     ("Our managing partner signs anything like this, not me.", "authority"),
     ("We get by perfectly well with a shared calendar and a notebook.", "need"),
     ("Your company is two years old, what happens to our records if you fold?", "trust"),
-    ("We signed on with our provider through the end of 2027 and can't get out early.", "contract"),
+    ("Our lawyers won't accept an uncapped indemnity in the agreement.", "contract"),
     ("The walkthrough was clear and my colleagues enjoyed it.", "none"),
 ]
 
@@ -94,11 +94,26 @@ def test_model_tagger_generalises_beyond_patterns(model_tagger) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "text",
-    ["The price you quoted is fair, let's do it.", "My boss loved the demo yesterday.", "Sounds great, thank you!"],
+    "text", ["Sounds great, thank you!", "Can we export the call notes to PDF?", "Sorry, my train just went into a tunnel."],
 )
-def test_objection_words_without_an_objection_are_none(model_tagger, text: str) -> None:
+def test_lines_about_no_buying_theme_are_none(model_tagger, text: str) -> None:
     assert model_tagger.tag(text).type == "none"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [("The price you quoted is fair, let's do it.", "price"), ("Leaving our old vendor for you was a great move.", "competitor")],
+)
+def test_favourable_theme_mentions_are_tagged_with_the_theme_and_read_positive(model_tagger, text: str, theme: str) -> None:
+    """Guideline (docs/text-emotion.md): the head names the theme; the positive sentiment is what
+    keeps coaching and the summary from calling it an objection (insight.coach.counts_as_objection)."""
+    from salesmind_desktop.emotion.hybrid import HybridTextEngine
+    from salesmind_desktop.emotion.text import TransformerTextEngine
+    from salesmind_desktop.emotion.vader import VaderEngine
+
+    assert model_tagger.tag(text).type == theme
+    assert HybridTextEngine(TransformerTextEngine(model_tagger._model), VaderEngine()).score(text).sentiment == "positive"
 
 
 @pytest.mark.slow

@@ -10,6 +10,11 @@ Two taggers implement `emotion.base.ObjectionTagger`:
   a pattern fires unambiguously, and supplies the evidence phrase for the UI.
 
 `build_default_tagger()` is the entry point the app uses (`app.build_objection_tagger`).
+
+Since model 1.3.0 the head names the *theme* of the buying consideration an utterance is about,
+whatever its polarity ("the price is fair" -> price; guideline in docs/text-emotion.md); the
+insight layer counts a theme as an objection only when the utterance is not positive
+(`insight.coach.counts_as_objection`).
 """
 
 from __future__ import annotations
