@@ -57,6 +57,15 @@ def test_objection_lowers_ess(fusion):
     assert with_obj < plain
 
 
+def test_a_theme_said_positively_is_no_objection(fusion):
+    t = text("satisfied", 0.7)  # "That price is better than I expected."
+    plain = fusion.fuse(t, None, NONE, 0.9)
+    themed = fusion.fuse(t, None, ObjectionResult("price", 0.95, "price"), 0.9)
+    assert themed.ess == plain.ess and "objection" not in themed.why
+    negative = fusion.fuse(text("irritated", -0.6), None, ObjectionResult("price", 0.95, "price"), 0.9)
+    assert negative.why.startswith("price objection")
+
+
 def test_sarcasm_positive_words_agitated_voice(fusion):
     # "Oh great, another fee." — positive wording, irritated voice.
     f = fusion.fuse(text("satisfied", 0.6), voice("irritated", 0.9, cues=("louder",)), NONE, 0.9)

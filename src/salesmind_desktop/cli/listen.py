@@ -34,10 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def format_event(event) -> str | None:
     from salesmind_desktop.events import CallEnded, ScoredUtterance, SourceStatus, Transcript
+    from salesmind_desktop.insight.coach import counts_as_objection
 
     if isinstance(event, ScoredUtterance):
         ess = f"  [ESS {event.fused.ess:.1f} {event.fused.emotion}]" if event.fused is not None else ""
-        objection = f"  [objection: {event.objection.type}]" if event.objection.type != "none" else ""
+        objection = f"  [objection: {event.objection.type}]" if counts_as_objection(event) else ""
         return f"{event.start:7.1f}s {event.channel:>8}: {event.text}{ess}{objection}"
     if isinstance(event, Transcript) and event.rejected_reason:
         return f"{event.start:7.1f}s {event.channel:>8}: (not attributed: {event.rejected_reason})"

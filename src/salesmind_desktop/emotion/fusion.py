@@ -37,6 +37,7 @@ from salesmind_desktop.events import (
     VoiceEmotion,
 )
 
+NOT_RAISED = ObjectionResult("none", 0.0)
 EMOTION_VALENCE = {"satisfied": 1.0, "neutral": 0.0, "stressed": -0.6, "irritated": -1.0}
 """Valence implied by each emotion class (used for ESS and for voice-derived sentiment)."""
 
@@ -174,8 +175,11 @@ class LateFusion:
             confidence *= p.mixed_confidence_factor
         emotion = _argmax(emotion_scores)
         sentiment = _argmax(sentiment_scores)
-        ess = self._ess(emotion_scores, valence, objection, confidence)
-        why = self._why(text, voice, objection, wt, wv, sentiment, emotion, mixed_note, asr_confidence)
+        # The objection head names a buying theme whatever the tone (docs/text-emotion.md): said
+        # positively ("that price is better than I expected") it is no objection and costs no ESS.
+        raised = objection if sentiment != "positive" else NOT_RAISED
+        ess = self._ess(emotion_scores, valence, raised, confidence)
+        why = self._why(text, voice, raised, wt, wv, sentiment, emotion, mixed_note, asr_confidence)
         return FusedEmotion(
             emotion=emotion,
             emotion_scores=emotion_scores,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from salesmind_desktop.insight.coach import counts_as_objection
 from salesmind_desktop.ui.badge import no_focus_window_flags
 from salesmind_desktop.ui.style import CHANNEL_COLORS, EMOTION_COLORS, mmss
 
@@ -34,7 +35,7 @@ def line_from_utterance(u) -> TranscriptLine:
         emotion, ess = u.fused.emotion, u.fused.ess
     elif u.text_emotion is not None:
         emotion = u.text_emotion.emotion
-    objection = u.objection.type if u.objection is not None and u.objection.type != "none" else ""
+    objection = u.objection.type if counts_as_objection(u) else ""  # a theme said positively is none
     return TranscriptLine(u.start, u.channel, u.text, emotion, ess, objection)
 
 
