@@ -258,7 +258,8 @@ def test_live_customer_speech_is_transcribed_during_the_end_of_speech_wait_and_r
     asr = FakeAsr()
     pipe, _ = _pipeline(asr)
     events = []
-    pipe.run(ToneSource(BURSTS, 9.0, live=True), events.append)
+    # paced like a live source
+    pipe.run(ToneSource(BURSTS, 9.0, live=True, pace=0.01), events.append)
     customer = [e for e in events if isinstance(e, ScoredUtterance) and e.channel == "customer"]
     assert len(customer) == 2 and all(e.id > 0 and e.text == "hello there" for e in customer)
     # one ASR pass per customer utterance (the provisional one), reused by the final utterance
@@ -273,7 +274,7 @@ def test_stale_provisional_copy_is_not_reused():
     # a 0.28 s pause inside the customer's turn: past speculate_ms, short of min_silence_ms
     bursts = [("customer", 0.5, 1.5), ("customer", 1.78, 3.0)]
     events = []
-    pipe.run(ToneSource(bursts, 4.5, live=True), events.append)
+    pipe.run(ToneSource(bursts, 4.5, live=True, pace=0.02), events.append)
     customer = [e for e in events if isinstance(e, ScoredUtterance) and e.channel == "customer"]
     assert len(customer) == 1
     assert pipe.speculation == {"transcribed": 2, "reused": 1}  # the first copy went stale
@@ -285,6 +286,15 @@ def test_file_replay_does_not_speculate():
     pipe, _ = _pipeline(asr)
     pipe.run(ToneSource(BURSTS, 9.0), lambda e: None)
     assert pipe.speculation == {"transcribed": 0, "reused": 0} and len(asr.order) == 4
+
+
+def test_equal_priorities_never_compare_utterances():
+    q = UtteranceQueue(maxsize=4)
+    first = Utterance(0, "customer", 1.0, 2.0, np.zeros(16, np.float32), provisional=True)
+    second = Utterance(0, "customer", 1.0, 2.3, np.zeros(16, np.float32), provisional=True)
+    q.put(first, block=False)
+    q.put(second, block=False)  # same channel, start and id: used to raise TypeError in heapq
+    assert q.get() is first and q.get() is second
 
 
 def test_a_full_queue_drops_a_provisional_copy_first():

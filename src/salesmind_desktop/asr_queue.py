@@ -10,6 +10,7 @@ first — and returns it so the caller can report the drop.
 from __future__ import annotations
 
 import heapq
+import itertools
 import threading
 from collections.abc import Callable
 
@@ -23,7 +24,10 @@ def priority(utt: Utterance) -> tuple[int, float, int]:
 class UtteranceQueue:
     def __init__(self, maxsize: int = 32) -> None:
         self.maxsize = max(1, maxsize)
-        self._heap: list[tuple[tuple[int, float, int], Utterance]] = []
+        # (priority, arrival number, utterance): the number breaks ties (e.g. two provisional
+        # copies of one utterance), so the heap never has to compare utterances
+        self._heap: list[tuple[tuple[int, float, int], int, Utterance]] = []
+        self._arrivals = itertools.count()
         self._cond = threading.Condition()
         self._closed = False
         self.dropped = 0
@@ -42,14 +46,14 @@ class UtteranceQueue:
                 return utt
             victim = None
             if len(self._heap) >= self.maxsize:
-                candidates = [u for _, u in self._heap] + [utt]
+                candidates = [u for _, _, u in self._heap] + [utt]
                 victim = min(candidates, key=lambda u: (not u.provisional, u.channel == "customer", u.start, u.id))
                 self.dropped += 1
                 if victim is utt:
                     return utt
-                self._heap = [(k, u) for k, u in self._heap if u is not victim]
+                self._heap = [(k, n, u) for k, n, u in self._heap if u is not victim]
                 heapq.heapify(self._heap)
-            heapq.heappush(self._heap, (priority(utt), utt))
+            heapq.heappush(self._heap, (priority(utt), next(self._arrivals), utt))
             self._cond.notify_all()
             return victim
 
@@ -60,7 +64,7 @@ class UtteranceQueue:
                 self._cond.wait(timeout)
             if not self._heap:
                 return None
-            _, utt = heapq.heappop(self._heap)
+            _, _, utt = heapq.heappop(self._heap)
             self._cond.notify_all()
             return utt
 

@@ -246,9 +246,7 @@ class CallPipeline:
                     if self._asr.closed and len(self._asr) == 0:
                         break
                     continue
-                if utt.provisional:
-                    if self._asr.closed:  # the call is ending: only final utterances matter now
-                        continue
+                if utt.provisional:  # sorts before its final utterance, which then reuses this
                     self._speculative[utt.channel] = (utt, self.transcriber.transcribe(utt))
                     self.speculation["transcribed"] += 1
                     continue
