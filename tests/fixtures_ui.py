@@ -158,6 +158,10 @@ def desktop(qtbot):
         for w in list(app.summary_windows):
             w.close()
         app.toasts.clear()
+    created.clear()
+    import gc
+
+    gc.collect()  # this test's Qt garbage goes now, on the GUI thread, not in a later test's worker
 
 
 @pytest.fixture(scope="session")

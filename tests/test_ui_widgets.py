@@ -323,3 +323,29 @@ def test_saved_hotkey_and_popup_time_apply_without_a_restart(qtbot, desktop):
     app.apply_settings()
     assert not app.shortcut.key().isEmpty()  # never left without a hotkey
     dialog.reject()
+
+
+def test_cyclic_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    import gc
+    import weakref
+
+    from salesmind_desktop.ui.gc_guard import MainThreadGc
+
+    class Node:
+        pass
+
+    guard = MainThreadGc(interval_ms=20)
+    guard.start()
+    try:
+        assert not gc.isenabled()  # no thread (a call's ASR thread included) starts a collection
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle only the collector can free
+        alive = weakref.ref(a)
+        del a, b
+        junk = [[i] for i in range(gc.get_threshold()[0] * 2)]  # past the generation-0 threshold
+        qtbot.waitUntil(lambda: guard.collections > 0, timeout=5_000)
+        del junk
+        assert alive() is None
+    finally:
+        guard.stop()
+    assert gc.isenabled()

@@ -50,6 +50,10 @@ class DesktopApp(QObject):
     def __init__(self, settings, session_factory: SessionFactory | None = None, consent=None,
                  archive=None, crm=None, save_settings: bool = True, monitor_source=None) -> None:
         super().__init__()
+        from salesmind_desktop.ui.gc_guard import MainThreadGc
+
+        self.gc_guard = MainThreadGc(self)  # Qt garbage must never be collected on a call thread
+        self.gc_guard.start()
         self.settings = settings
         self._save_settings = save_settings
         self.archive = archive if archive is not None else StoreArchive(settings)
@@ -324,6 +328,7 @@ class DesktopApp(QObject):
         if self.controller.is_active():
             self.controller.stop()
             self.controller.wait(15_000)
+        self.gc_guard.stop()
         if self.sync is not None:
             self.sync.stop()
         if self.autostart is not None:
