@@ -13,12 +13,13 @@ Encoder window. Whisper's encoder always sees 30 s of audio: faster-whisper pads
 utterance to 3000 mel frames, so a 2 s sentence costs as much as a 30 s one (~0.35 s of the
 ~0.5 s pass of tiny.en on a 2-core CPU). CTranslate2 accepts a shorter input, so in `"fit"` mode
 (the default) the encoder sees the utterance plus `WINDOW_MARGIN_S` of padding, rounded up to
-whole seconds and at least `MIN_WINDOW_S`: about 2.5x faster per utterance. Whisper was trained on 30 s windows and a fitted
-window can make the decoder loop (the same sentence again, stray words in the padding), so
-segments that start after the audio ends are dropped, generation stops at `max_new_tokens`
-(more words than the audio can hold), and a looped result (a repeated sentence, n-gram or too
-many words) is decoded again with the full window (counted in `stats["full_retries"]`). `"full"` keeps the 30 s window always.
-Measured in docs/capture.md (latency, CPU, WER both ways).
+whole seconds and at least `MIN_WINDOW_S`: about 2.5x faster per utterance. Whisper was trained
+on 30 s windows and a fitted window can make the decoder loop (the same sentence again, stray
+words in the padding), so segments that start after the audio ends are dropped, generation stops
+at `max_new_tokens` (more words than the audio can hold), and a looped result (a repeated
+sentence, n-gram or too many words) is decoded again with the full window (counted in
+`stats["full_retries"]`). `"full"` keeps the 30 s window always. Measured in docs/core.md and
+docs/capture.md (pass time, WER both ways, live latency, CPU).
 """
 
 from __future__ import annotations
@@ -259,8 +260,9 @@ class WhisperTranscriber:
 
     def transcribe(self, utterance: Utterance) -> Transcript:
         pcm = utterance.pcm
-        if self.window == "fit" and fitted_frames(len(pcm)) < FULL_WINDOW_FRAMES:
-            decoded = self.decode(pcm, fitted_frames(len(pcm)))
+        frames = fitted_frames(len(pcm)) if self.window == "fit" else FULL_WINDOW_FRAMES
+        if frames < FULL_WINDOW_FRAMES:
+            decoded = self.decode(pcm, frames)
             if looped(decoded, utterance.duration) is not None:
                 self.stats["full_retries"] += 1
                 decoded = self.decode(pcm)

@@ -23,7 +23,8 @@ _NOT_NAMES = frozenset("""
     That This It We You Great Good Sure Much Lot Bye Hello Hi Hey Thanks Thank Well Oh Um Uh Right Just Now
     Then And But Or Of Mate Buddy Man Again Anyway Honestly Really Actually Back Morning Afternoon Evening
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Ladies Gentlemen Cheers Sorry Fine Glad
-    Happy Not Afraid Mr Mrs Ms Miss Dr Prof Excited Calling Looking Here Done Interested Confused Worried Busy Ready Still Also
+    Happy Not Afraid Mr Mrs Ms Miss Dr Prof Excited Calling Looking Here Done Interested Confused
+    Worried Busy Ready Still Also
 """.split())
 # Introductions and titles: the cue is enough, any capitalised name after it counts.
 _INTRO = re.compile(
