@@ -134,4 +134,4 @@ def test_unknown_asr_window_is_a_settings_error(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("SALESMIND_EMOTION_VOICE", "false")
     assert main(["analyze", str(call)]) == 4
     err = capsys.readouterr().err
-    assert "unknown ASR encoder window 'short'" in err and "fix: set asr.window to fit" in err
+    assert "unknown ASR encoder window 'short'" in err and "fix: set asr.window to auto" in err

@@ -68,8 +68,8 @@ def test_repeated_sentence_and_loop_reasons():
 class _LoopsInFittedWindow(WhisperTranscriber):
     """Whisper stand-in: loops when the encoder window is fitted, clean with the full window."""
 
-    def __init__(self, **kw):
-        super().__init__("/unused", device="cpu", **kw)
+    def __init__(self, window="fit"):
+        super().__init__("/unused", device="cpu", window=window)
         self.windows = []
 
     def decode(self, pcm, encoder_frames=None):
@@ -88,6 +88,15 @@ def test_a_loop_in_the_fitted_window_is_decoded_again_with_the_full_window():
     full = _LoopsInFittedWindow(window="full")
     full.transcribe(Utterance(0, "customer", 1.0, 3.0, LOUD.repeat(2)))
     assert full.windows == [None]
+
+
+def test_auto_window_is_fitted_on_live_calls_only():
+    asr = _LoopsInFittedWindow(window="auto")
+    asr.transcribe(Utterance(0, "customer", 1.0, 3.0, LOUD.repeat(2)))
+    assert asr.windows == [None]  # a file: the full window
+    asr.live = True
+    asr.transcribe(Utterance(0, "customer", 1.0, 3.0, LOUD.repeat(2)))
+    assert asr.windows[1:] == [1000, None]  # live: fitted (then the loop retry)
 
 
 def test_unknown_window_is_a_config_error():
@@ -148,9 +157,10 @@ def test_fitted_window_matches_the_full_window_on_real_speech(render_call):
     """The default fitted encoder window keeps tiny.en's accuracy on real (rendered) speech."""
     wav, truth = render_call("d2_price_timing")
     data, _ = soundfile.read(str(wav), dtype="float32")
-    asr = shared_transcriber()
-    full = WhisperTranscriber(asr.model_dir, device="cpu", window="full")
-    full._model = asr.load()  # same loaded model, other window
+    shared = shared_transcriber()
+    asr = WhisperTranscriber(shared.model_dir, device="cpu", window="fit")
+    full = WhisperTranscriber(shared.model_dir, device="cpu", window="full")
+    asr._model = full._model = shared.load()  # same loaded model, two windows
     refs, fit_hyps, full_hyps = [], [], []
     passes = asr.stats["passes"]
     turns = [t for t in truth["turns"] if t["speaker"] == "customer"]

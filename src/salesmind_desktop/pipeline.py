@@ -158,6 +158,8 @@ class CallPipeline:
         self._speculative: dict[str, tuple[Utterance, Transcript]] = {}  # channel -> latest early ASR
         self.speculation = {"transcribed": 0, "reused": 0}
         live = bool(getattr(source, "live", False))
+        if hasattr(self.transcriber, "live"):  # e.g. Whisper's encoder window: fitted on live calls
+            self.transcriber.live = live
         reader = threading.Thread(target=self._reader, args=(source, live), name="salesmind-reader", daemon=True)
         worker = threading.Thread(target=self._worker, name="salesmind-asr", daemon=True)
         reader.start()

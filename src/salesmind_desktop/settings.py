@@ -45,7 +45,7 @@ class AsrSettings:
     compute_type: str = "int8"
     beam_size: int = 1
     cpu_threads: int = 2
-    window: str = "fit"  # fit: encoder sees the utterance + 6 s (about 2.7x faster) | full: 30 s
+    window: str = "auto"  # auto: fit on live calls, full for files | fit: utterance + 6 s (~2.5x faster) | full: 30 s
 
 
 @dataclass

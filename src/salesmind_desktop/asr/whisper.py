@@ -12,13 +12,15 @@ phantom phrases on near-silent or low-confidence audio.
 Encoder window. Whisper's encoder always sees 30 s of audio: faster-whisper pads every
 utterance to 3000 mel frames, so a 2 s sentence costs as much as a 30 s one (~0.35 s of the
 ~0.5 s pass of tiny.en on a 2-core CPU). CTranslate2 accepts a shorter input, so in `"fit"` mode
-(the default) the encoder sees the utterance plus `WINDOW_MARGIN_S` of padding, rounded up to
+(the default on live calls, where latency counts) the encoder sees the utterance plus `WINDOW_MARGIN_S` of padding, rounded up to
 whole seconds and at least `MIN_WINDOW_S`: about 2.5x faster per utterance. Whisper was trained
 on 30 s windows and a fitted window can make the decoder loop (the same sentence again, stray
 words in the padding), so segments that start after the audio ends are dropped, generation stops
 at `max_new_tokens` (more words than the audio can hold), and a looped result (a repeated
 sentence, n-gram or too many words) is decoded again with the full window (counted in
-`stats["full_retries"]`). `"full"` keeps the 30 s window always. Measured in docs/core.md and
+`stats["full_retries"]`). `"full"` keeps the 30 s window always; `"auto"` (the default) fits
+the window on live calls and keeps the full one for files, where accuracy matters more than
+latency (on one 8 kHz phone rendering the fitted window's WER varied between runs: 0.15-0.23). Measured in docs/core.md and
 docs/capture.md (pass time, WER both ways, live latency, CPU).
 """
 
@@ -52,7 +54,7 @@ FULL_WINDOW_FRAMES = 3000  # the 30 s window Whisper was trained on
 WINDOW_MARGIN_S = 6.0  # padding after the speech in a fitted window (2-4 s made tiny.en loop more)
 MIN_WINDOW_S = 10.0  # short utterances looped most in the smallest windows; 10 s costs no more
 TOKENS_PER_WORD = 1.6  # with MAX_WORDS_PER_S: a cap on generated tokens, so a loop stops early
-WINDOWS = ("fit", "full")
+WINDOWS = ("auto", "fit", "full")  # auto: fit on live calls (latency), full for files (accuracy)
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ class WhisperTranscriber:
     """`Transcriber` on faster-whisper; the model loads on first use (or `load()`)."""
 
     def __init__(self, model_dir: str | Path, device: str = "auto", compute_type: str = "int8",
-                 beam_size: int = 1, cpu_threads: int = 2, language: str = "en", window: str = "fit") -> None:
+                 beam_size: int = 1, cpu_threads: int = 2, language: str = "en", window: str = "auto") -> None:
         self.model_dir = Path(model_dir)
         self.device = resolve_device(device)
         self.compute_type = compute_type
@@ -203,8 +205,9 @@ class WhisperTranscriber:
         self.language = language
         if window not in WINDOWS:
             raise ConfigError(f"unknown ASR encoder window '{window}'",
-                              "set asr.window to fit (fast, default) or full (the 30 s window)")
+                              "set asr.window to auto (default: fit on live calls, full for files), fit or full")
         self.window = window
+        self.live = False  # set by the pipeline per call: with window "auto", live calls use "fit"
         self.stats = {"passes": 0, "full_retries": 0}
         self._model = None
         self._lock = threading.Lock()
@@ -260,7 +263,8 @@ class WhisperTranscriber:
 
     def transcribe(self, utterance: Utterance) -> Transcript:
         pcm = utterance.pcm
-        frames = fitted_frames(len(pcm)) if self.window == "fit" else FULL_WINDOW_FRAMES
+        fit = self.window == "fit" or (self.window == "auto" and self.live)
+        frames = fitted_frames(len(pcm)) if fit else FULL_WINDOW_FRAMES
         if frames < FULL_WINDOW_FRAMES:
             decoded = self.decode(pcm, frames)
             if looped(decoded, utterance.duration) is not None:
