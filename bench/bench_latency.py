@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 def run_call(call: str, s, transcriber, vad, tmp: Path) -> dict:
     import os
 
-    from fixtures_pulse import PulseServer
+    from fixtures_pulse import PulseServer, split_sides
 
     from salesmind_desktop import app
     from salesmind_desktop.events import ScoredUtterance
@@ -44,15 +44,10 @@ def run_call(call: str, s, transcriber, vad, tmp: Path) -> dict:
     wav = tmp / f"{call}.wav"
     subprocess.run([sys.executable, str(ROOT / "tools/render_call.py"), str(ROOT / f"tools/calls/{call}.json"),
                     str(wav)], check=True, capture_output=True)
+    (tmp / call).mkdir(exist_ok=True)
+    sides = split_sides(wav, tmp / call)
     with wave.open(str(wav)) as w:
-        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2)
-    sides = {}
-    for col, side in ((0, "rep"), (1, "customer")):
-        sides[side] = tmp / f"{call}-{side}.wav"
-        with wave.open(str(sides[side]), "wb") as out:
-            out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
-            out.writeframes(pcm[:, col].copy().tobytes())
-    seconds = len(pcm) / 16000
+        seconds = w.getnframes() / w.getframerate()
 
     server = PulseServer(tmp / f"pulse-{call}")
     server.start()

@@ -20,6 +20,28 @@ from pathlib import Path
 import pytest
 
 
+def split_sides(wav: Path, out_dir: Path, seconds: float | None = None) -> dict[str, Path]:
+    """Mono `rep.wav` / `customer.wav` in `out_dir` from a stereo 16-bit call WAV (left = rep),
+    cut to its first `seconds` if given: what a test plays into the virtual mic and speakers."""
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(wav)) as w:
+        rate = w.getframerate()
+        frames = w.getnframes() if seconds is None else min(w.getnframes(), int(seconds * rate))
+        pcm = np.frombuffer(w.readframes(frames), dtype=np.int16).reshape(-1, 2)
+    paths = {}
+    for col, side in ((0, "rep"), (1, "customer")):
+        paths[side] = out_dir / f"{side}.wav"
+        with wave.open(str(paths[side]), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(np.ascontiguousarray(pcm[:, col]).tobytes())
+    return paths
+
+
 class PulseServer:
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 import threading
 import time
-import wave
 
 import numpy as np
 import pytest
 import soundfile
+
+from fixtures_pulse import split_sides
 
 from salesmind_desktop.events import ScoredUtterance, SourceStatus, SpeechActivity
 
@@ -28,20 +29,9 @@ def _words(text: str) -> set[str]:
 def _split_call(render_call, tmp_path, call_id="d1_demo_followup", turns=4):
     """Mono rep/customer WAVs of the first `turns` turns of a rendered call, and those turns."""
     wav, truth = render_call(call_id)
-    with wave.open(str(wav)) as w:
-        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2)
     kept = truth["turns"][:turns]
-    end = int((kept[-1]["end"] + 0.6) * 16000)
-    paths = {}
-    for col, side in ((0, "rep"), (1, "customer")):
-        path = tmp_path / f"{side}.wav"
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(16000)
-            out.writeframes(pcm[:end, col].copy().tobytes())
-        paths[side] = path
-    return paths, kept, end / 16000
+    end = kept[-1]["end"] + 0.6
+    return split_sides(wav, tmp_path, seconds=end), kept, end
 
 
 @pytest.fixture(scope="module")

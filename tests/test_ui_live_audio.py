@@ -3,13 +3,12 @@ pipeline, started and stopped from the UI like a rep would."""
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from fixtures_pulse import split_sides
 from fixtures_ui import desktop  # noqa: F401
 
 from salesmind_desktop import settings as settings_mod
@@ -17,22 +16,6 @@ from salesmind_desktop import settings as settings_mod
 pytest_plugins = ["fixtures_pulse"]  # one private PulseAudio for the whole session
 pytestmark = [pytest.mark.gui, pytest.mark.audio, pytest.mark.slow]
 DEMO = Path(__file__).resolve().parents[1] / "assets" / "examples" / "demo_call.wav"
-
-
-def split_demo(tmp_path: Path, seconds: float) -> dict[str, Path]:
-    with wave.open(str(DEMO)) as w:
-        rate = w.getframerate()
-        pcm = np.frombuffer(w.readframes(int(seconds * rate)), dtype=np.int16).reshape(-1, 2)
-    out = {}
-    for col, side in ((0, "rep"), (1, "customer")):
-        path = tmp_path / f"{side}.wav"
-        with wave.open(str(path), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(rate)
-            w.writeframes(np.ascontiguousarray(pcm[:, col]).tobytes())
-        out[side] = path
-    return out
 
 
 def test_live_call_from_the_badge_button_to_the_summary(qtbot, desktop, pulse_server, tmp_path):
@@ -47,7 +30,7 @@ def test_live_call_from_the_badge_button_to_the_summary(qtbot, desktop, pulse_se
     qtbot.mouseClick(app.badge.call_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.controller.state == "listening" or bool(errors), timeout=60_000)
     assert errors == []
-    sides = split_demo(tmp_path, 17.0)  # rep, customer, rep, customer turns
+    sides = split_sides(DEMO, tmp_path, seconds=17.0)  # rep, customer, rep, customer turns
     players = [pulse_server.play("mic_feed", sides["rep"]), pulse_server.play("speakers", sides["customer"])]
     for p in players:
         p.wait(timeout=40)

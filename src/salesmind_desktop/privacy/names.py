@@ -21,7 +21,7 @@ _FULL_NAME = rf"{_NAME}(?:\s+(?:[A-Z]\.\s+)?{_NAME})?"
 _NOT_NAMES = frozenset("""
     There Team All Everyone Everybody Again So Very For Guys Folks Both Sir Madam Maam I Okay Ok Yes No The
     That This It We You Great Good Sure Much Lot Bye Hello Hi Hey Thanks Thank Well Oh Um Uh Right Just Now
-    Then And But Or Of Mate Buddy Man Again Anyway Honestly Really Actually Back Morning Afternoon Evening
+    Then And But Or Of Mate Buddy Man Anyway Honestly Really Actually Back Morning Afternoon Evening
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Ladies Gentlemen Cheers Sorry Fine Glad
     Happy Not Afraid Mr Mrs Ms Miss Dr Prof Excited Calling Looking Here Done Interested Confused
     Worried Busy Ready Still Also
