@@ -63,6 +63,30 @@ def heldout_with_groups(corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray
     return texts, np.array(ys), np.array(ye), np.array(fold), np.array(tweet)
 
 
+def natural_with_scenes(val: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The same arrays for the hand-written natural validation set (folds by call scene) + held-out tweets."""
+    import csv
+
+    from data_sources import EMOTIONS, SENTIMENTS
+
+    texts, ys, ye, fold, tweet = [], [], [], [], []
+    with open(val, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            texts.append(row["text"])
+            ys.append(SENTIMENTS.index(row["sentiment"]))
+            ye.append(EMOTIONS.index(row["emotion"]))
+            fold.append(hashlib.sha256(row["scene"].encode()).digest()[0] % FOLDS)
+            tweet.append(False)
+    _, tweets = load_tweets(1000, 200)
+    for i, e in enumerate(tweets):
+        texts.append(e.text)
+        ys.append(e.sentiment)
+        ye.append(IGNORE)
+        fold.append(i % FOLDS)
+        tweet.append(True)
+    return texts, np.array(ys), np.array(ye), np.array(fold), np.array(tweet)
+
+
 def fit_softmax(x: np.ndarray, y: np.ndarray, w: np.ndarray, classes: int, lam: float, offset: np.ndarray,
                 iters: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """Weighted multinomial logistic regression, logits = offset + x W^T + b, L2 on W and b, by Newton steps.
@@ -116,9 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", type=Path, default=ROOT / "models" / "text_emotion")
     p.add_argument("--corpus", type=Path, default=HERE / "data" / "sales_utterances.tsv")
+    p.add_argument("--val", type=Path, help="fit on this natural set (folds by scene) instead of the corpus's held-out split")
     args = p.parse_args(argv)
 
-    texts, ys, ye, fold, tweet = heldout_with_groups(args.corpus)
+    texts, ys, ye, fold, tweet = natural_with_scenes(args.val) if args.val else heldout_with_groups(args.corpus)
     model = TextModel(args.model, cache_size=0)
     transformer, vader = TransformerTextEngine(model), VaderEngine()
     rows, t_sent, t_emo, v_sent = [], [], [], []
@@ -153,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             out[score] = predict(z[score], weights, bias, off[score])
         return out
 
-    report: dict[str, dict] = {"n_sales": int(sales.sum()), "n_tweets": int(tweet.sum()), "folds": FOLDS,
+    report: dict[str, dict] = {"fit_set": "natural" if args.val else "heldout",
+                               "n_sales": int(sales.sum()), "n_tweets": int(tweet.sum()), "folds": FOLDS,
                                "transformer": {}, "vader": {}, "combiner": {}}
     mean_t, s1, s2 = sentiment_score(t_sent)
     report["transformer"] = {"sentiment_f1_mean": round(mean_t, 4), "sentiment_f1_sales": round(s1, 4),
@@ -181,8 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     we, be = fit_softmax(z[sales], ye[sales], np.ones(sales.sum()), 4, best["emotion"][1], x[sales][:, OFFSETS["emotion"]])
     combiner = Combiner(mean, scale, {"sentiment": ws, "emotion": we}, {"sentiment": bs, "emotion": be})
     data = combiner.to_dict()
-    data["fitted_on"] = ("held-out template groups of training/text/data/" + args.corpus.name +
-                         " + 600 held-out tweets; never eval/text_dev.tsv")
+    fitted = (f"the hand-written natural set training/text/data/{args.val.name}" if args.val else
+              f"held-out template groups of training/text/data/{args.corpus.name}")
+    data["fitted_on"] = fitted + " + 600 held-out tweets; never eval/text_dev.tsv"
     data["cross_validation"] = report
     out = args.model / COMBINER_FILE
     out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
