@@ -106,8 +106,8 @@ def load_tweets(per_class: int, heldout_per_class: int, offset: int = 0,
 
 
 def data_versions(corpus: Path) -> dict[str, str]:
-    authored = corpus.parent / "sales_authored_v4.tsv"
-    extra = {"sales_authored_v4": f"sha256={file_sha256(authored)}"} if "v4" in corpus.name and authored.exists() else {}
+    authored = sorted(corpus.parent.glob("sales_authored_v4*.tsv")) if "v4" in corpus.name else []
+    extra = {path.stem.removeprefix("sales_"): f"sha256={file_sha256(path)}" for path in authored}
     return extra | {
         "sales_corpus": f"training/text/data/{corpus.name} sha256={file_sha256(corpus)}",
         "sales_templates": f"sha256={file_sha256(corpus.parent / 'sales_templates.py')}",

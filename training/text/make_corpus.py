@@ -1,8 +1,8 @@
 """Expand the authored templates into the labelled sales-utterance corpus (deterministic).
 
     python training/text/make_corpus.py            # writes training/text/data/sales_utterances.tsv (v3)
-    python training/text/make_corpus.py --authored training/text/data/sales_authored_v4.tsv \
-        --out training/text/data/sales_utterances_v4.tsv   # v4 = v3 + the hand-written lines
+    python training/text/make_corpus.py --out training/text/data/sales_utterances_v4.tsv \
+        --authored training/text/data/sales_authored_v4*.tsv   # v4 = v3 + the hand-written lines
 
 The templates are `data/sales_templates_v3.build_templates()`: the v2 templates of
 `data/sales_templates.py` relabelled under the objection-theme guideline plus a third batch of
@@ -115,14 +115,16 @@ AUTHORED_RENDERINGS = 2  # each hand-written line is kept as written plus this m
 
 def authored(path: Path, seed: int = SEED) -> list[tuple[str, str, str, str, str, str]]:
     """Hand-written lines (`sentiment, emotion, objection, group, text`), each kept as written plus
-    `AUTHORED_RENDERINGS` ASR-style/disfluent renderings; whole groups held out as for templates."""
+    `AUTHORED_RENDERINGS` ASR-style/disfluent renderings; whole groups held out as for templates.
+    Groups are prefixed per file (`sales_authored_v4b.tsv` -> `a4b:`), so authors never share one."""
     import csv
 
     rng = random.Random(seed + 4)
+    prefix = "a" + path.stem.rsplit("_v", 1)[-1] + ":"
     out: dict[str, tuple[str, str, str, str, str, str]] = {}
     with open(path, encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            group = "a4:" + row["group"]
+            group = prefix + row["group"]
             split = "heldout" if heldout(group) else "train"
             variants = [row["text"].strip()] + [render(row["text"], rng) for _ in range(AUTHORED_RENDERINGS)]
             for text in variants:
@@ -133,12 +135,12 @@ def authored(path: Path, seed: int = SEED) -> list[tuple[str, str, str, str, str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--authored", type=Path, help="append these hand-written lines (v4)")
+    parser.add_argument("--authored", type=Path, nargs="*", default=[], help="append these hand-written lines (v4)")
     args = parser.parse_args(argv)
     rows = build()
-    if args.authored:
+    for path in sorted(args.authored):
         seen = {r[5].lower() for r in rows}
-        rows += [r for r in authored(args.authored) if r[5].lower() not in seen]
+        rows += [r for r in authored(path) if r[5].lower() not in seen]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write("sentiment\temotion\tobjection\tgroup\tsplit\ttext\n")
