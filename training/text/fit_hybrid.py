@@ -63,20 +63,29 @@ def heldout_with_groups(corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray
     return texts, np.array(ys), np.array(ye), np.array(fold), np.array(tweet)
 
 
-def natural_with_scenes(val: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The same arrays for the hand-written natural validation set (folds by call scene) + held-out tweets."""
+def natural_with_scenes(val: Path, corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The same arrays for natural text: the hand-written validation set (folds by call scene), the
+    corpus's held-out *hand-written* groups (`a4*:`; folds by group; no templated lines) and the
+    held-out tweets."""
     import csv
 
     from data_sources import EMOTIONS, SENTIMENTS
 
     texts, ys, ye, fold, tweet = [], [], [], [], []
-    with open(val, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
+
+    def add(rows, key: str) -> None:
+        for row in rows:
             texts.append(row["text"])
             ys.append(SENTIMENTS.index(row["sentiment"]))
             ye.append(EMOTIONS.index(row["emotion"]))
-            fold.append(hashlib.sha256(row["scene"].encode()).digest()[0] % FOLDS)
+            fold.append(hashlib.sha256(row[key].encode()).digest()[0] % FOLDS)
             tweet.append(False)
+
+    with open(val, encoding="utf-8") as fh:
+        add(csv.DictReader(fh, delimiter="\t"), "scene")
+    with open(corpus, encoding="utf-8") as fh:
+        add((r for r in csv.DictReader(fh, delimiter="\t") if r["split"] == "heldout" and r["group"].startswith("a4")),
+            "group")
     _, tweets = load_tweets(1000, 200)
     for i, e in enumerate(tweets):
         texts.append(e.text)
@@ -140,10 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", type=Path, default=ROOT / "models" / "text_emotion")
     p.add_argument("--corpus", type=Path, default=HERE / "data" / "sales_utterances.tsv")
-    p.add_argument("--val", type=Path, help="fit on this natural set (folds by scene) instead of the corpus's held-out split")
+    p.add_argument("--val", type=Path, help="fit on natural text: this hand-written set (folds by scene) + the corpus's "
+                                            "held-out hand-written groups, instead of its whole held-out split")
     args = p.parse_args(argv)
 
-    texts, ys, ye, fold, tweet = natural_with_scenes(args.val) if args.val else heldout_with_groups(args.corpus)
+    texts, ys, ye, fold, tweet = natural_with_scenes(args.val, args.corpus) if args.val else heldout_with_groups(args.corpus)
     model = TextModel(args.model, cache_size=0)
     transformer, vader = TransformerTextEngine(model), VaderEngine()
     rows, t_sent, t_emo, v_sent = [], [], [], []
@@ -207,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     we, be = fit_softmax(z[sales], ye[sales], np.ones(sales.sum()), 4, best["emotion"][1], x[sales][:, OFFSETS["emotion"]])
     combiner = Combiner(mean, scale, {"sentiment": ws, "emotion": we}, {"sentiment": bs, "emotion": be})
     data = combiner.to_dict()
-    fitted = (f"the hand-written natural set training/text/data/{args.val.name}" if args.val else
+    fitted = (f"the hand-written natural set training/text/data/{args.val.name} + the held-out hand-written "
+              f"groups of training/text/data/{args.corpus.name}" if args.val else
               f"held-out template groups of training/text/data/{args.corpus.name}")
     data["fitted_on"] = fitted + " + 600 held-out tweets; never eval/text_dev.tsv"
     data["cross_validation"] = report
