@@ -2,7 +2,7 @@
 
     .venv/bin/python eval/audit_overlap.py [--drop]
 
-Compares every hand-written line (`training/text/data/sales_authored_v4*.tsv`) and the natural
+Compares every hand-written line (`training/text/data/sales_authored_v*.tsv`) and the natural
 validation set (`sales_val_natural.tsv`) with `eval/text_dev.tsv`: lower-cased word sequences,
 punctuation removed; a line is too close when it is identical or, with 4+ words, its
 `difflib` similarity ratio exceeds `RATIO`. Exit status 1 lists them; `--drop` removes them from
@@ -41,7 +41,7 @@ def too_close(line: list[str], dev: list[list[str]]) -> bool:
 
 
 def data_files() -> list[Path]:
-    return sorted(DATA.glob("sales_authored_v4*.tsv")) + [DATA / "sales_val_natural.tsv"]
+    return sorted(DATA.glob("sales_authored_v*.tsv")) + [DATA / "sales_val_natural.tsv"]
 
 
 def audit(files: list[Path] | None = None) -> dict[Path, list[int]]:
