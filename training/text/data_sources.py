@@ -106,7 +106,8 @@ def load_tweets(per_class: int, heldout_per_class: int, offset: int = 0,
 
 
 def data_versions(corpus: Path) -> dict[str, str]:
-    authored = sorted(corpus.parent.glob("sales_authored_v4*.tsv")) if "v4" in corpus.name else []
+    pattern = {"v4": "sales_authored_v4*.tsv", "v5": "sales_authored_v[45]*.tsv"}.get(corpus.stem[-2:])
+    authored = sorted(corpus.parent.glob(pattern)) if pattern else []
     extra = {path.stem.removeprefix("sales_"): f"sha256={file_sha256(path)}" for path in authored}
     return extra | {
         "sales_corpus": f"training/text/data/{corpus.name} sha256={file_sha256(corpus)}",

@@ -1,18 +1,23 @@
-"""Fit the hybrid's stacked combiner on the training data's held-out split; write hybrid.json.
+"""Fit the hybrid's stacked combiner on text the transformer never trained on; write hybrid.json.
 
-    .venv/bin/python training/text/fit_hybrid.py [--model models/text_emotion]
+    .venv/bin/python training/text/fit_hybrid.py --val training/text/data/sales_val_natural.tsv \
+        --corpus training/text/data/sales_utterances_v4.tsv [--model models/text_emotion]   # 1.4.0
+    .venv/bin/python training/text/fit_hybrid.py [--model ...]   # 1.3.0: the corpus's whole held-out split
 
-Scores the held-out corpus groups and the held-out tweets (the split the temperatures were fitted
-on; never the dev set) with the model's int8 ONNX graph and VADER, builds the combiner's features
+With `--val` the fitting set is natural text only: the hand-written validation set (folds by call
+scene), the corpus's held-out *hand-written* groups and the held-out tweets. Without it, the
+corpus's whole held-out split (template groups included; their style leaked into 1.3.0's
+combiner, e.g. "a question mark means neutral"). Never the dev set.
+Scores the set with the model's int8 ONNX graph and VADER, builds the combiner's features
 (`emotion.hybrid.features`), and fits two L2-regularised multinomial logistic regressions in
 numpy: sentiment on sales lines + tweets (each source weighted equally), emotion on sales lines
 (tweets carry no emotion label), each in residual form (logits = the transformer's log-probabilities
-+ a linear correction; a strong penalty leaves the transformer as it is). The L2 strength of each head is chosen by 5-fold cross-validation
-*within* that split, folds by template group (tweets by index), so a group never sits in both the
-fitting and the scoring folds; the out-of-fold macro-F1 of the combiner, the transformer alone
-and VADER alone are written to the manifest (`metrics.hybrid_cv`) — the evidence that the
-combination helps was gathered without the dev set. Then `hybrid.json` is written beside the
-model and added to the manifest's sha256 list.
++ a linear correction; a strong penalty leaves the transformer as it is). The L2 strength of each
+head is chosen by 5-fold cross-validation *within* that set, folds by scene/group (tweets by
+index), so a group never sits in both the fitting and the scoring folds; the out-of-fold macro-F1
+of the combiner, the transformer alone and VADER alone are written to the manifest
+(`metrics.hybrid_cv`) — the evidence that the combination helps was gathered without the dev set.
+Then `hybrid.json` is written beside the model and added to the manifest's sha256 list.
 """
 
 from __future__ import annotations
@@ -65,7 +70,7 @@ def heldout_with_groups(corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray
 
 def natural_with_scenes(val: Path, corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The same arrays for natural text: the hand-written validation set (folds by call scene), the
-    corpus's held-out *hand-written* groups (`a4*:`; folds by group; no templated lines) and the
+    corpus's held-out *hand-written* groups (`a4:`, `a5a:` ...; folds by group; no templated lines) and the
     held-out tweets."""
     import csv
 
@@ -84,7 +89,7 @@ def natural_with_scenes(val: Path, corpus: Path) -> tuple[list[str], np.ndarray,
     with open(val, encoding="utf-8") as fh:
         add(csv.DictReader(fh, delimiter="\t"), "scene")
     with open(corpus, encoding="utf-8") as fh:
-        add((r for r in csv.DictReader(fh, delimiter="\t") if r["split"] == "heldout" and r["group"].startswith("a4")),
+        add((r for r in csv.DictReader(fh, delimiter="\t") if r["split"] == "heldout" and r["group"].startswith("a")),
             "group")
     _, tweets = load_tweets(1000, 200)
     for i, e in enumerate(tweets):

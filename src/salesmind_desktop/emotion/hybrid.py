@@ -15,9 +15,11 @@ combiner** learns when to trust which:
   logits are the transformer's own log-probabilities plus a learned linear correction from the
   standardised features. With no correction the hybrid *is* the transformer, so the L2 penalty
   pulls toward the transformer and VADER only moves a decision where it helped. Fitted by
-  `training/text/fit_hybrid.py` on the training data's **held-out split** (whole template groups
-  + held-out tweets; never the dev set), L2 strength chosen by grouped cross-validation there;
-  weights in `models/text_emotion/hybrid.json` (sha256 in the model manifest);
+  `training/text/fit_hybrid.py --val` on **natural text the transformer never trained on** (the
+  hand-written validation set, the corpus's held-out hand-written groups and held-out tweets;
+  never the dev set; no templated lines, whose style it would learn), L2 strength chosen by
+  grouped cross-validation there; weights in `models/text_emotion/hybrid.json` (sha256 in the
+  model manifest);
 * valence: P(positive) - P(negative) of the combined sentiment, sharpened toward VADER's compound
   (`VALENCE_VADER_SHARE`) for intensity; confidence: the combined probability of the chosen sentiment.
 
