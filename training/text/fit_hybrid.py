@@ -42,22 +42,27 @@ LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0, 100.0)
 FOLDS = 5
 
 
-def heldout_with_groups(corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """texts, sentiment, emotion, fold id, is_tweet for the held-out sales groups + held-out tweets."""
+Arrays = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _fitting_set(sources: list[tuple[Path, str, object]]) -> Arrays:
+    """texts, sentiment, emotion, fold id, is_tweet: rows of each (tsv, fold key column, row filter)
+    source, folds by a hash of the key (a group or scene never straddles folds), + held-out tweets."""
     import csv
 
     from data_sources import EMOTIONS, SENTIMENTS
 
     texts, ys, ye, fold, tweet = [], [], [], [], []
-    with open(corpus, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            if row["split"] != "heldout":
-                continue
-            texts.append(row["text"])
-            ys.append(SENTIMENTS.index(row["sentiment"]))
-            ye.append(EMOTIONS.index(row["emotion"]))
-            fold.append(hashlib.sha256(row["group"].encode()).digest()[0] % FOLDS)
-            tweet.append(False)
+    for path, key, keep in sources:
+        with open(path, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                if not keep(row):
+                    continue
+                texts.append(row["text"])
+                ys.append(SENTIMENTS.index(row["sentiment"]))
+                ye.append(EMOTIONS.index(row["emotion"]))
+                fold.append(hashlib.sha256(row[key].encode()).digest()[0] % FOLDS)
+                tweet.append(False)
     _, tweets = load_tweets(1000, 200)
     for i, e in enumerate(tweets):
         texts.append(e.text)
@@ -68,37 +73,16 @@ def heldout_with_groups(corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray
     return texts, np.array(ys), np.array(ye), np.array(fold), np.array(tweet)
 
 
-def natural_with_scenes(val: Path, corpus: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The same arrays for natural text: the hand-written validation set (folds by call scene), the
-    corpus's held-out *hand-written* groups (`a4:`, `a5a:` ...; folds by group; no templated lines) and the
-    held-out tweets."""
-    import csv
+def heldout_with_groups(corpus: Path) -> Arrays:
+    """The corpus's whole held-out split (template and hand-written groups) + held-out tweets (1.3.0)."""
+    return _fitting_set([(corpus, "group", lambda r: r["split"] == "heldout")])
 
-    from data_sources import EMOTIONS, SENTIMENTS
 
-    texts, ys, ye, fold, tweet = [], [], [], [], []
-
-    def add(rows, key: str) -> None:
-        for row in rows:
-            texts.append(row["text"])
-            ys.append(SENTIMENTS.index(row["sentiment"]))
-            ye.append(EMOTIONS.index(row["emotion"]))
-            fold.append(hashlib.sha256(row[key].encode()).digest()[0] % FOLDS)
-            tweet.append(False)
-
-    with open(val, encoding="utf-8") as fh:
-        add(csv.DictReader(fh, delimiter="\t"), "scene")
-    with open(corpus, encoding="utf-8") as fh:
-        add((r for r in csv.DictReader(fh, delimiter="\t") if r["split"] == "heldout" and r["group"].startswith("a")),
-            "group")
-    _, tweets = load_tweets(1000, 200)
-    for i, e in enumerate(tweets):
-        texts.append(e.text)
-        ys.append(e.sentiment)
-        ye.append(IGNORE)
-        fold.append(i % FOLDS)
-        tweet.append(True)
-    return texts, np.array(ys), np.array(ye), np.array(fold), np.array(tweet)
+def natural_with_scenes(val: Path, corpus: Path) -> Arrays:
+    """Natural text only: the hand-written validation set (folds by call scene), the corpus's held-out
+    *hand-written* groups (`a4:`, `a5a:` ...; folds by group; no templated lines) + held-out tweets."""
+    return _fitting_set([(val, "scene", lambda r: True),
+                         (corpus, "group", lambda r: r["split"] == "heldout" and r["group"].startswith("a"))])
 
 
 def fit_softmax(x: np.ndarray, y: np.ndarray, w: np.ndarray, classes: int, lam: float, offset: np.ndarray,
