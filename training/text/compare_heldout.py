@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
 from calibration import macro_f1  # noqa: E402
-from data_sources import EMOTIONS, OBJECTIONS, SENTIMENTS, Example, load_corpus, load_tweets  # noqa: E402
+from data_sources import EMOTIONS, OBJECTIONS, SENTIMENTS, Example, labelled, load_corpus, load_tweets  # noqa: E402
 
 
 def load_val(path: Path) -> list[Example]:
@@ -34,9 +34,7 @@ def load_val(path: Path) -> list[Example]:
     from salesmind_desktop.emotion.preprocess import clean
 
     with open(path, encoding="utf-8") as fh:
-        return [Example(clean(r["text"]) or r["text"], SENTIMENTS.index(r["sentiment"]), EMOTIONS.index(r["emotion"]),
-                        OBJECTIONS.index(r["objection"]), "val")
-                for r in csv.DictReader(fh, delimiter="\t")]
+        return [labelled(r, "val", clean(r["text"]) or r["text"]) for r in csv.DictReader(fh, delimiter="\t")]
 
 
 def _argmax(probs: dict[str, float], labels: list[str]) -> int:

@@ -33,15 +33,19 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def labelled(row: dict[str, str], source: str, text: str | None = None) -> Example:
+    """One labelled tsv row (`sentiment, emotion, objection, text` columns) as an Example."""
+    return Example(row["text"] if text is None else text, SENTIMENTS.index(row["sentiment"]),
+                   EMOTIONS.index(row["emotion"]), OBJECTIONS.index(row["objection"]), source)
+
+
 def load_corpus(path: Path) -> tuple[list[Example], list[Example]]:
     """(train, heldout) from the generated sales_utterances.tsv."""
     train: list[Example] = []
     held: list[Example] = []
     with open(path, encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
-            ex = Example(row["text"], SENTIMENTS.index(row["sentiment"]), EMOTIONS.index(row["emotion"]),
-                         OBJECTIONS.index(row["objection"]), "sales")
-            (held if row["split"] == "heldout" else train).append(ex)
+            (held if row["split"] == "heldout" else train).append(labelled(row, "sales"))
     return train, held
 
 
