@@ -7,7 +7,9 @@ validation set (`sales_val_natural.tsv`) with `eval/text_dev.tsv`: lower-cased w
 punctuation removed; a line is too close when it is identical or, with 4+ words, its
 `difflib` similarity ratio exceeds `RATIO`. Exit status 1 lists them; `--drop` removes them from
 the data files (the authors never saw the dev set; common phrases like "not bad at all,
-actually" still coincide). Lives in eval/ because nothing under training/ may read the dev set.
+actually" still coincide). It also lists, for information, the validation lines that a hand-written
+training line repeats: the validation set chooses between runs, not the dev measurement, and the
+coincidences are backchannels and stock phrases ("mm-hm", "yeah that makes sense"). Lives in eval/ because nothing under training/ may read the dev set.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "text_dev.tsv"
 DATA = ROOT / "training" / "text" / "data"
+VAL = DATA / "sales_val_natural.tsv"
 RATIO = 0.8
 
 
@@ -41,18 +44,26 @@ def too_close(line: list[str], dev: list[list[str]]) -> bool:
 
 
 def data_files() -> list[Path]:
-    return sorted(DATA.glob("sales_authored_v*.tsv")) + [DATA / "sales_val_natural.tsv"]
+    return sorted(DATA.glob("sales_authored_v*.tsv")) + [VAL]
 
 
-def audit(files: list[Path] | None = None) -> dict[Path, list[int]]:
-    """{file: [row indices (0-based, header excluded) too close to a dev line]}."""
-    with open(DEV, encoding="utf-8") as fh:
-        dev = [words(r["text"]) for r in csv.DictReader(fh, delimiter="\t")]
+def validation_repeats() -> list[str]:
+    """Validation lines that some hand-written training line repeats or nearly repeats."""
+    training = [words(t) for path in sorted(DATA.glob("sales_authored_v*.tsv")) for t in _texts(path)]
+    return [t for t in _texts(VAL) if too_close(words(t), training)]
+
+
+def _texts(path: Path) -> list[str]:
+    with open(path, encoding="utf-8") as fh:
+        return [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
+
+
+def audit(files: list[Path] | None = None, reference: Path = DEV) -> dict[Path, list[int]]:
+    """{file: [row indices (0-based, header excluded) too close to a line of `reference` (the dev set)]}."""
+    ref = [words(t) for t in _texts(reference)]
     found: dict[Path, list[int]] = {}
     for path in files or data_files():
-        with open(path, encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh, delimiter="\t"))
-        hits = [i for i, r in enumerate(rows) if too_close(words(r["text"]), dev)]
+        hits = [i for i, text in enumerate(_texts(path)) if too_close(words(text), ref)]
         if hits:
             found[path] = hits
     return found
@@ -75,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             drop(path, hits)
     if not found:
         print("no training or validation line repeats a dev-set line")
+    repeats = validation_repeats()
+    print(f"for information: {len(repeats)} of the validation lines are repeated by a hand-written training line"
+          + (f" ({'; '.join(repeats[:8])}{' ...' if len(repeats) > 8 else ''})" if repeats else ""))
     return 1 if found and not args.drop else 0
 
 
