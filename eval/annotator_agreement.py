@@ -25,13 +25,11 @@ from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "eval"))
 
-from eval_text import binary_f1, load, macro_f1  # noqa: E402
+from eval_text import binary_f1, bootstrap_interval, load, macro_f1  # noqa: E402
 
 from salesmind_desktop.events import EMOTIONS, OBJECTIONS, SENTIMENTS  # noqa: E402
 
@@ -91,17 +89,11 @@ def majority(votes: list[tuple[str, str, str]]) -> tuple[str, str, str]:
     return tuple(out)  # type: ignore[return-value]
 
 
-def bootstrap(gold: list[tuple[str, str, str]], pred: list[tuple[str, str, str]], reps: int = 2000,
-              seed: int = 7) -> dict[str, tuple[float, float]]:
-    """95 % percentile intervals of each score over resamples of the lines."""
-    rng = np.random.default_rng(seed)
-    n = len(gold)
-    samples: dict[str, list[float]] = {}
-    for _ in range(reps):
-        idx = rng.integers(0, n, n)
-        for k, v in scores([gold[i] for i in idx], [pred[i] for i in idx]).items():
-            samples.setdefault(k, []).append(v)
-    return {k: (round(float(np.percentile(v, 2.5)), 3), round(float(np.percentile(v, 97.5)), 3)) for k, v in samples.items()}
+def bootstrap(gold: list[tuple[str, str, str]], pred: list[tuple[str, str, str]]) -> dict[str, tuple[float, float]]:
+    """95 % intervals of each score over resamples of the lines (`eval_text.bootstrap_interval`)."""
+    keys = scores(gold[:1], pred[:1])
+    return {k: bootstrap_interval(len(gold), lambda idx, k=k: scores([gold[i] for i in idx], [pred[i] for i in idx])[k])
+            for k in keys}
 
 
 def model_labels(texts: list[str]) -> dict[str, Labels]:

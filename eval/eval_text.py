@@ -65,6 +65,25 @@ def ece(probs: list[dict[str, float]], truth: list[str], bins: int = 10) -> floa
     return round(float(total), 4)
 
 
+def bootstrap_interval(n: int, statistic, reps: int = 2000, seed: int = 7) -> tuple[float, float]:
+    """95 % percentile interval of `statistic(indices)` over `reps` resamples (with replacement) of n lines."""
+    rng = np.random.default_rng(seed)
+    values = [statistic(rng.integers(0, n, n)) for _ in range(reps)]
+    return round(float(np.percentile(values, 2.5)), 3), round(float(np.percentile(values, 97.5)), 3)
+
+
+def paired_differences(truth: dict[str, list[str]], a: dict[str, list[str]], b: dict[str, list[str]]) -> dict:
+    """Per head: macro-F1 of a minus b on the same lines, with a paired bootstrap 95 % interval."""
+    labels = {"sentiment": SENTIMENTS, "emotion": EMOTIONS, "objection": OBJECTIONS}
+    out = {}
+    for head, t in truth.items():
+        def diff(idx, t=t, head=head) -> float:
+            pick = lambda xs: [xs[i] for i in idx]  # noqa: E731
+            return macro_f1(pick(t), pick(a[head]), labels[head]) - macro_f1(pick(t), pick(b[head]), labels[head])
+        out[head] = (round(diff(range(len(t))), 4), bootstrap_interval(len(t), diff))
+    return out
+
+
 def score_engine(engine, tagger, rows: list[dict[str, str]]) -> tuple[dict, list[tuple[str, str, str, str]]]:
     texts = [r["text"] for r in rows]
     results = [engine.score(t) for t in texts]
@@ -80,6 +99,7 @@ def score_engine(engine, tagger, rows: list[dict[str, str]]) -> tuple[dict, list
         "objection_binary_f1": binary_f1(obj_t, obj_p),
         "sentiment_ece": ece([r.sentiment_scores for r in results], sent_t),
         "emotion_ece": ece([r.emotion_scores for r in results], emo_t),
+        "predictions": {"sentiment": sent_p, "emotion": emo_p, "objection": obj_p},
     }
     errors = [(t, f"{st}/{et}/{ot}", f"{sp}/{ep}/{op}", "")
               for t, st, et, ot, sp, ep, op in zip(texts, sent_t, emo_t, obj_t, sent_p, emo_p, obj_p)
@@ -105,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--errors", action="store_true", help="print the hybrid's mistakes")
     p.add_argument("--write-manifest", action="store_true")
+    p.add_argument("--paired", action="store_true",
+                   help="paired bootstrap 95 %% intervals of the hybrid's macro-F1 minus each part's")
     args = p.parse_args(argv)
 
     from salesmind_desktop.emotion.hybrid import HybridTextEngine
@@ -132,6 +154,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:12s} {m['sentiment_macro_f1']:8.3f} {m['emotion_macro_f1']:8.3f} {m['objection_macro_f1']:8.3f} "
               f"{m['objection_binary_f1']:8.3f} {m['sentiment_ece']:9.3f} {m['emotion_ece']:8.3f}")
     print("objection taggers: vader row = patterns only, transformer row = model head only, hybrid row = head + patterns")
+    truth = {"sentiment": [r["sentiment"] for r in rows], "emotion": [r["emotion"] for r in rows],
+             "objection": [r["objection"] for r in rows]}
+    preds = {name: report[name].pop("predictions") for name in setups}
+    if args.paired:
+        print("\nhybrid minus each part, macro-F1 on the same lines (paired bootstrap, 2,000 resamples, 95 % interval)")
+        for part in ("transformer", "vader"):
+            diffs = paired_differences(truth, preds["hybrid"], preds[part])
+            report.setdefault("paired_hybrid_minus", {})[part] = diffs
+            print(f"  vs {part:12s} " + "  ".join(f"{h} {d:+.3f} [{lo:+.3f}, {hi:+.3f}]" for h, (d, (lo, hi)) in diffs.items()))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     if args.write_manifest:
