@@ -14,7 +14,9 @@ numpy: sentiment on sales lines + tweets (each source weighted equally), emotion
 (tweets carry no emotion label), each in residual form (logits = the transformer's log-probabilities
 + a linear correction; a strong penalty leaves the transformer as it is). The L2 strength of each
 head is chosen by 5-fold cross-validation *within* that set, folds by scene/group (tweets by
-index), so a group never sits in both the fitting and the scoring folds; the out-of-fold macro-F1
+index), so a group never sits in both the fitting and the scoring folds; the same cross-validation chooses
+the feature subset (`FEATURE_SETS`: VADER's compound only ... all features; a tie goes to the
+smaller set). The out-of-fold macro-F1
 of the combiner, the transformer alone and VADER alone are written to the manifest
 (`metrics.hybrid_cv`) — the evidence that the combination helps was gathered without the dev set.
 Then `hybrid.json` is written beside the model and added to the manifest's sha256 list.
@@ -40,6 +42,17 @@ from data_sources import IGNORE, load_tweets  # noqa: E402
 
 LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0, 100.0)
 FOLDS = 5
+# Feature subsets the cross-validation chooses between (per head, with the L2 strength): a feature
+# left out gets a zero column, so its weight stays exactly 0 and hybrid.json keeps one format.
+# On a tie the smaller subset wins.
+FEATURE_SETS = {
+    "vader_compound": ("v_compound",),
+    "vader": ("v_pos", "v_neu", "v_neg", "v_compound"),
+    "vader_and_transformer": ("v_pos", "v_neu", "v_neg", "v_compound", "t_logp_positive", "t_logp_neutral",
+                              "t_logp_negative", "t_logp_satisfied", "t_logp_neutral_emotion", "t_logp_stressed",
+                              "t_logp_irritated"),
+    "all": None,
+}
 
 
 Arrays = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -164,17 +177,23 @@ def main(argv: list[str] | None = None) -> int:
         s1, s2 = macro_f1(pred[sales], ys[sales], 3), macro_f1(pred[tweet], ys[tweet], 3)
         return (s1 + s2) / 2, s1, s2
 
-    def cross_val(head: str, lam: float) -> np.ndarray:
+    def masked(subset: str) -> np.ndarray:
+        names = FEATURE_SETS[subset]
+        assert names is None or set(names) <= set(FEATURES), names
+        return z if names is None else z * np.array([f in names for f in FEATURES], dtype=float)
+
+    def cross_val(head: str, lam: float, subset: str = "all") -> np.ndarray:
         keep = np.ones(len(texts), bool) if head == "sentiment" else sales
         y = ys if head == "sentiment" else ye
         classes = 3 if head == "sentiment" else 4
         off = x[:, OFFSETS[head]]
+        zs = masked(subset)
         out = np.full(len(texts), -1)
         for f in range(FOLDS):
             fit, score = keep & (fold != f), keep & (fold == f)
             wts = sample_weights(tweet[fit]) if head == "sentiment" else np.ones(fit.sum())
-            weights, bias = fit_softmax(z[fit], y[fit], wts, classes, lam, off[fit])
-            out[score] = predict(z[score], weights, bias, off[score])
+            weights, bias = fit_softmax(zs[fit], y[fit], wts, classes, lam, off[fit])
+            out[score] = predict(zs[score], weights, bias, off[score])
         return out
 
     report: dict[str, dict] = {"fit_set": "natural" if args.val else "heldout",
@@ -187,23 +206,29 @@ def main(argv: list[str] | None = None) -> int:
     mean_v, s1, s2 = sentiment_score(v_sent)
     report["vader"] = {"sentiment_f1_mean": round(mean_v, 4), "sentiment_f1_sales": round(s1, 4),
                        "sentiment_f1_tweets": round(s2, 4)}
-    best: dict[str, tuple[float, float]] = {}
-    print("head       lambda   out-of-fold macro-F1")
+    best: dict[str, tuple[float, float, str]] = {}
+    print("head       features               lambda   out-of-fold macro-F1")
     for head in ("sentiment", "emotion"):
-        for lam in LAMBDAS:
-            pred = cross_val(head, lam)
-            score = sentiment_score(pred)[0] if head == "sentiment" else macro_f1(pred[sales], ye[sales], 4)
-            print(f"{head:10s} {lam:7.3f}  {score:.4f}")
-            if head not in best or score > best[head][0] + 1e-4:
-                best[head] = (score, lam)
-    pred_s = cross_val("sentiment", best["sentiment"][1])
+        for subset in FEATURE_SETS:
+            subset_best = 0.0
+            for lam in LAMBDAS:
+                pred = cross_val(head, lam, subset)
+                score = sentiment_score(pred)[0] if head == "sentiment" else macro_f1(pred[sales], ye[sales], 4)
+                print(f"{head:10s} {subset:22s} {lam:7.3f}  {score:.4f}")
+                subset_best = max(subset_best, score)
+                if head not in best or score > best[head][0] + 1e-4:
+                    best[head] = (score, lam, subset)
+            report.setdefault("by_feature_set", {}).setdefault(head, {})[subset] = round(subset_best, 4)
+    pred_s = cross_val("sentiment", best["sentiment"][1], best["sentiment"][2])
     mean_c, s1, s2 = sentiment_score(pred_s)
     report["combiner"] = {"sentiment_f1_mean": round(mean_c, 4), "sentiment_f1_sales": round(s1, 4),
                           "sentiment_f1_tweets": round(s2, 4), "emotion_f1": round(best["emotion"][0], 4),
-                          "lambda_sentiment": best["sentiment"][1], "lambda_emotion": best["emotion"][1]}
+                          "lambda_sentiment": best["sentiment"][1], "lambda_emotion": best["emotion"][1],
+                          "features_sentiment": best["sentiment"][2], "features_emotion": best["emotion"][2]}
 
-    ws, bs = fit_softmax(z, ys, sample_weights(tweet), 3, best["sentiment"][1], x[:, OFFSETS["sentiment"]])
-    we, be = fit_softmax(z[sales], ye[sales], np.ones(sales.sum()), 4, best["emotion"][1], x[sales][:, OFFSETS["emotion"]])
+    zs, ze = masked(best["sentiment"][2]), masked(best["emotion"][2])
+    ws, bs = fit_softmax(zs, ys, sample_weights(tweet), 3, best["sentiment"][1], x[:, OFFSETS["sentiment"]])
+    we, be = fit_softmax(ze[sales], ye[sales], np.ones(sales.sum()), 4, best["emotion"][1], x[sales][:, OFFSETS["emotion"]])
     combiner = Combiner(mean, scale, {"sentiment": ws, "emotion": we}, {"sentiment": bs, "emotion": be})
     data = combiner.to_dict()
     fitted = (f"the hand-written natural set training/text/data/{args.val.name} + the held-out hand-written "
