@@ -239,3 +239,20 @@ def test_a_few_fast_seconds_are_not_a_pace_situation():
     burst = " ".join(["word"] * 30)  # 30 words in 8 s = 225 wpm, but only 8 s of speech
     turns = [Turn("rep", 0.0, 8.0, burst), Turn("customer", 8.5, 11.0, "Okay.", 5.0)]
     assert "pace" not in types(replay(CallInsight(), turns))
+
+
+def test_an_objection_with_a_close_call_on_its_type_still_counts():
+    """The gate is "is this an objection at all" (presence), not "which type" (confidence)."""
+    from dataclasses import replace
+
+    from salesmind_desktop.events import ObjectionResult
+    from salesmind_desktop.insight.coach import counts_as_objection
+    from salesmind_desktop.insight.scripted import utterance
+
+    u = utterance(1, "customer", 0.0, 3.0, "Why am I paying for features I never asked for?", objection="price")
+    close_call = ObjectionResult("price", 0.49, "paying for features", presence=0.98)
+    assert counts_as_objection(replace(u, objection=close_call), 0.5)
+    assert not counts_as_objection(replace(u, objection=replace(close_call, presence=0.3)), 0.5)
+    # Without a presence (pattern tagger, scripted calls) the type's confidence gates as before.
+    assert not counts_as_objection(replace(u, objection=replace(close_call, presence=None)), 0.5)
+    assert replace(close_call, presence=None).strength == 0.49

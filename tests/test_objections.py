@@ -121,5 +121,6 @@ def test_model_tagger_result_shape(model_tagger) -> None:
     result = model_tagger.tag("That is way too expensive for a team our size.")
     assert result.type == "price"
     assert 0.0 < result.confidence <= 1.0
+    assert result.confidence <= result.presence <= 1.0  # P(not none) covers the type's own probability
     assert "expensive" in result.evidence
-    assert model_tagger.tag("").type == "none"
+    assert model_tagger.tag("").type == "none" and model_tagger.tag("").presence is None

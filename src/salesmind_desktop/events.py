@@ -179,8 +179,17 @@ class VoiceEmotion:
 @dataclass(frozen=True)
 class ObjectionResult:
     type: str  # one of OBJECTIONS
-    confidence: float
+    confidence: float  # probability of this type
     evidence: str = ""  # the phrase that carried it, for the UI and summary
+    # Probability that the utterance raises any objection (1 - P(none)) when the tagger knows it.
+    # The coach gates cues and summary entries on it: "price or need?" can be a close call on an
+    # utterance that is plainly an objection. None: use `confidence`.
+    presence: float | None = None
+
+    @property
+    def strength(self) -> float:
+        """How sure the tagger is that this is an objection at all (gates cues and summary entries)."""
+        return self.confidence if self.presence is None else self.presence
 
 
 @dataclass(frozen=True)

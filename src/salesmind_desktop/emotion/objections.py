@@ -173,7 +173,8 @@ class ModelObjectionTagger:
         evidence = rule.evidence if rule.type == kind else ""
         if kind != "none" and not evidence:
             evidence = _short(clean(text))
-        return ObjectionResult(kind, round(float(probs[kind]), 4), evidence)
+        presence = round(1.0 - float(probs["none"]), 4) if kind != "none" else None
+        return ObjectionResult(kind, round(float(probs[kind]), 4), evidence, presence)
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -10,7 +10,8 @@ Situations and their triggers (thresholds from `CoachingSettings`):
 negative_trend           the badge turned amber or red (rolling ESS low for > sustain_s of
                          customer speech — one sentence can never do this)
 objection_<type>         a customer utterance tagged price/timing/competitor/authority/need/
-                         trust/contract with confidence >= objection_min_confidence, unless it
+                         trust/contract, sure enough it is an objection at all (`strength` >=
+                         objection_min_confidence: P(not none) for the model tagger), unless it
                          was said positively (the tag names the theme: "the price is fair" is
                          tagged price but raises no objection; see `counts_as_objection`)
 mixed_signal             fusion flagged words and voice as disagreeing on a customer utterance
@@ -54,10 +55,11 @@ def quote(text: str, limit: int = 90) -> str:
 
 
 def counts_as_objection(u: ScoredUtterance, min_confidence: float = 0.0) -> bool:
-    """True when `u`'s objection tag is a real objection: a theme tagged with enough confidence
+    """True when `u`'s objection tag is a real objection: a theme, with enough certainty that the
+    utterance is an objection at all (`ObjectionResult.strength`; the type may be a close call),
     and not said positively (fused sentiment, else the words' sentiment)."""
     obj = u.objection
-    if obj is None or obj.type in ("none", "") or obj.confidence < min_confidence:
+    if obj is None or obj.type in ("none", "") or obj.strength < min_confidence:
         return False
     reading = u.fused if u.fused is not None else u.text_emotion
     return reading is None or reading.sentiment != "positive"
