@@ -93,3 +93,16 @@ def text_model_present() -> bool:
         return True
     except ModelError:
         return False
+
+
+def load_script(relative: str):
+    """A project script outside the package (eval/, training/) loaded as a module by its path."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / relative
+    sys.path.insert(0, str(path.parent))  # its sibling imports (training/text/data_sources.py ...)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
+from fixtures_core import load_script
 
 
 def _fit_hybrid():
-    sys.path.insert(0, str(ROOT / "training" / "text"))
-    spec = importlib.util.spec_from_file_location("fit_hybrid", ROOT / "training" / "text" / "fit_hybrid.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("training/text/fit_hybrid.py")
 
 
 def test_masked_feature_gets_zero_weight_and_the_other_learns() -> None:

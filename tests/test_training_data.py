@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from fixtures_core import load_script
 
 
 def _audit_module():
-    spec = importlib.util.spec_from_file_location("audit_overlap", ROOT / "eval" / "audit_overlap.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval/audit_overlap.py")
 
 
 def test_no_training_or_validation_line_is_close_to_a_dev_line() -> None:
