@@ -7,9 +7,10 @@ validation set (`sales_val_natural.tsv`) with `eval/text_dev.tsv`: lower-cased w
 punctuation removed; a line is too close when it is identical or, with 4+ words, its
 `difflib` similarity ratio exceeds `RATIO`. Exit status 1 lists them; `--drop` removes them from
 the data files (the authors never saw the dev set; common phrases like "not bad at all,
-actually" still coincide). It also lists, for information, the validation lines that a hand-written
-training line repeats: the validation set chooses between runs, not the dev measurement, and the
-coincidences are backchannels and stock phrases ("mm-hm", "yeah that makes sense"). Lives in eval/ because nothing under training/ may read the dev set.
+actually" still coincide). It also lists, for information, the validation lines that a
+hand-written training line repeats: the validation set chooses between runs, not the dev
+measurement, and the coincidences are backchannels and stock phrases ("mm-hm", "yeah that makes
+sense"). Lives in eval/ because nothing under training/ may read the dev set.
 """
 
 from __future__ import annotations
@@ -58,12 +59,12 @@ def _texts(path: Path) -> list[str]:
         return [r["text"] for r in csv.DictReader(fh, delimiter="\t")]
 
 
-def audit(files: list[Path] | None = None, reference: Path = DEV) -> dict[Path, list[int]]:
-    """{file: [row indices (0-based, header excluded) too close to a line of `reference` (the dev set)]}."""
-    ref = [words(t) for t in _texts(reference)]
+def audit(files: list[Path] | None = None) -> dict[Path, list[int]]:
+    """{file: [row indices (0-based, header excluded) too close to a dev line]}."""
+    dev = [words(t) for t in _texts(DEV)]
     found: dict[Path, list[int]] = {}
     for path in files or data_files():
-        hits = [i for i, text in enumerate(_texts(path)) if too_close(words(text), ref)]
+        hits = [i for i, text in enumerate(_texts(path)) if too_close(words(text), dev)]
         if hits:
             found[path] = hits
     return found

@@ -43,7 +43,7 @@ from data_sources import IGNORE, load_tweets  # noqa: E402
 LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0, 100.0)
 FOLDS = 5
 # Feature subsets the cross-validation chooses between (per head, with the L2 strength): a feature
-# left out gets a zero column, so its weight stays exactly 0 and hybrid.json keeps one format.
+# left out gets a zero column, so its weight stays 0 (to ~1e-9) and hybrid.json keeps one format.
 # On a tie the smaller subset wins.
 FEATURE_SETS = {
     "vader_compound": ("v_compound",),
