@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "eval"))
 
-from eval_text import binary_f1, bootstrap_interval, load, macro_f1  # noqa: E402
+from eval_text import HeadOnlyTagger, binary_f1, bootstrap_interval, load, macro_f1  # noqa: E402
 
 from salesmind_desktop.events import EMOTIONS, OBJECTIONS, SENTIMENTS  # noqa: E402
 
@@ -105,13 +105,14 @@ def model_labels(texts: list[str]) -> dict[str, Labels]:
 
     model = load_text_model()
     transformer = TransformerTextEngine(model)
-    hybrid, tagger = HybridTextEngine(transformer, VaderEngine()), ModelObjectionTagger(model)
-    out: dict[str, Labels] = {"model:transformer": {}, "model:hybrid": {}}
-    for text in texts:
-        t, h = transformer.score(text), hybrid.score(text)
-        head = model.predict(text)["objection"]
-        out["model:transformer"][text] = (t.sentiment, t.emotion, max(head, key=head.__getitem__))
-        out["model:hybrid"][text] = (h.sentiment, h.emotion, tagger.tag(text).type)
+    setups = {"model:transformer": (transformer, HeadOnlyTagger(model)),
+              "model:hybrid": (HybridTextEngine(transformer, VaderEngine()), ModelObjectionTagger(model))}
+    out: dict[str, Labels] = {}
+    for name, (engine, tagger) in setups.items():
+        out[name] = {}
+        for text in texts:
+            r = engine.score(text)
+            out[name][text] = (r.sentiment, r.emotion, tagger.tag(text).type)
     return out
 
 

@@ -107,7 +107,7 @@ def score_engine(engine, tagger, rows: list[dict[str, str]]) -> tuple[dict, list
     return metrics, errors
 
 
-class _HeadOnly:
+class HeadOnlyTagger:
     """The transformer's objection head with no pattern backstop (for the ablation)."""
 
     def __init__(self, model) -> None:
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     vader, transformer = VaderEngine(), TransformerTextEngine(model)
     setups = {
         "vader": (vader, PatternObjectionTagger()),
-        "transformer": (transformer, _HeadOnly(model)),
+        "transformer": (transformer, HeadOnlyTagger(model)),
         "hybrid": (HybridTextEngine(transformer, vader), ModelObjectionTagger(model)),
     }
     report: dict[str, dict] = {"n": len(rows)}
